@@ -1,0 +1,103 @@
+#pragma once
+// Env: what code running on a node sees of the world, passed explicitly (never a global).
+// Services, workloads and models are written against it: the clock, sleeping, spawning,
+// the node's random stream, its disk, tracing, messages and RPC. Real mode will provide the
+// same surface over an Asio event loop (ARCHITECTURE.md §2).
+
+#include <any>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "sim/network.h"
+#include "sim/node.h"
+#include "sim/result.h"
+#include "sim/rpc.h"
+#include "sim/task.h"
+#include "sim/trace.h"
+
+namespace sim {
+
+class World;
+class History;
+
+// co_await env.Call<Resp>(to, request, timeout) -> Result<Resp>.
+template <class Resp>
+struct TypedCall {
+  RpcLayer::CallAwaiter raw;
+  bool await_ready() const noexcept { return false; }
+  void await_suspend(std::coroutine_handle<> h) { raw.await_suspend(h); }
+  Result<Resp> await_resume() {
+    Result<std::any> r = raw.await_resume();
+    if (!r.ok()) return r.error();
+    auto* typed = std::any_cast<Result<Resp>>(&r.value());
+    SIM_ASSERT_MSG(typed != nullptr, "RPC reply has an unexpected type");
+    return std::move(*typed);
+  }
+};
+
+class Env {
+ public:
+  Env(World* world, Node* node) : world_(world), node_(node) {}
+
+  Instant Now() const;
+  // The node's wall clock: skewed, drifting, jumping.
+  Instant LocalNow() const;
+  // Sleeps `d` as measured by the node's (drifting) clock.
+  SleepAwaiter Sleep(Duration d) const;
+  void Spawn(Task<void> task) const { node_->Spawn(std::move(task)); }
+  template <class T, class... Args>
+  T& Keep(Args&&... args) const {
+    return node_->Keep<T>(std::forward<Args>(args)...);
+  }
+
+  NodeId id() const { return node_->id(); }
+  const std::string& name() const { return node_->name(); }
+  Endpoint At(Port port) const { return Endpoint{node_->id(), port}; }
+  Rng& rng() const { return node_->rng(); }
+  Disk& disk() const { return node_->disk(); }
+  Node& node() const { return *node_; }
+  World& world() const { return *world_; }
+  Network& net() const;
+  History& history() const;
+
+  void Trace(std::string_view name, std::vector<TraceField> fields = {}) const;
+
+  void Send(Port from_port, Endpoint to, std::any payload) const {
+    net().Send(At(from_port), to, std::move(payload));
+  }
+
+  template <class Resp, class Req>
+  TypedCall<Resp> Call(Endpoint to, Req request, Duration timeout) const {
+    return TypedCall<Resp>{rpc().CallRaw(to, std::any(std::move(request)), timeout)};
+  }
+
+  // Serves requests of type Req on `port`; each request runs `handler` in its own task on
+  // this node, and its Result<Resp> travels back as the reply.
+  template <class Req, class Resp>
+  void Serve(Port port, std::function<Task<Result<Resp>>(Req)> handler) const {
+    Env self = *this;
+    net().Bind(At(port), [self, handler](Envelope&& e) {
+      if (e.kind != EnvelopeKind::kRequest) return;
+      Req* req = std::any_cast<Req>(&e.payload);
+      SIM_ASSERT_MSG(req != nullptr, "RPC request has an unexpected type");
+      self.Spawn(ServeOne<Req, Resp>(self, handler, e.to, e.from, e.rpc_id, std::move(*req)));
+    });
+  }
+
+ private:
+  RpcLayer& rpc() const;
+
+  template <class Req, class Resp>
+  static Task<void> ServeOne(Env env, std::function<Task<Result<Resp>>(Req)> handler,
+                             Endpoint self, Endpoint caller, uint64_t rpc_id, Req req) {
+    Result<Resp> reply = co_await handler(std::move(req));
+    env.net().Send(Envelope{self, caller, EnvelopeKind::kReply, rpc_id, std::any(std::move(reply))});
+  }
+
+  World* world_;
+  Node* node_;
+};
+
+}  // namespace sim
