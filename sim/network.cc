@@ -95,13 +95,14 @@ void Network::Unclog() {
 void Network::Bind(Endpoint at, Handler handler) {
   SIM_ASSERT_NE(at.port, kRpcReplyPort);
   SIM_ASSERT_LT(at.node, width_);
+  auto shared = std::make_shared<Handler>(std::move(handler));
   for (Binding& b : bindings_[at.node]) {
     if (b.port == at.port) {
-      b.handler = std::move(handler);
+      b.handler = std::move(shared);
       return;
     }
   }
-  bindings_[at.node].push_back(Binding{at.port, std::move(handler)});
+  bindings_[at.node].push_back(Binding{at.port, std::move(shared)});
 }
 
 void Network::Unbind(Endpoint at) {
@@ -189,9 +190,8 @@ void Network::Deliver(uint32_t slot) {
   }
   for (Binding& b : bindings_[to]) {
     if (b.port == envelope.to.port) {
-      // Copy the handler: it may rebind its own port while running.
-      Handler h = b.handler;
-      h(std::move(envelope));
+      const std::shared_ptr<Handler> keep = b.handler;
+      (*keep)(std::move(envelope));
       return;
     }
   }

@@ -18,6 +18,7 @@
 #include <any>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <span>
 #include <string>
 #include <vector>
@@ -126,7 +127,7 @@ class Network {
   };
   struct Binding {
     Port port;
-    Handler handler;
+    std::shared_ptr<Handler> handler;  // shared: a handler may rebind its port while running
   };
 
   PathState& Path(NodeId from, NodeId to) { return paths_[from * width_ + to]; }

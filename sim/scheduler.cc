@@ -46,11 +46,11 @@ void Scheduler::ResumeAt(Instant t, std::coroutine_handle<> h, Owner owner) {
 void Scheduler::At(Instant t, Owner owner, Action action) {
   SIM_ASSERT_GE(t.nanos(), now_);
   SIM_ASSERT_LT(owner.node, owners_.size());
-  const Event e{t.nanos(), next_seq_++, action, owner};
-  if (e.time == now_) {
-    ReadyPush(e);
+  const uint64_t seq = next_seq_++;
+  if (t.nanos() == now_) {
+    ReadyPush(Event{t.nanos(), seq, Payload{action, owner}});
   } else {
-    HeapPush(e);
+    HeapPush(t.nanos(), seq, Payload{action, owner});
   }
 }
 
@@ -77,45 +77,60 @@ void Scheduler::Unpause(NodeId node) {
   OwnerState& s = owners_[node];
   if (!s.paused) return;
   s.paused = false;
-  std::vector<Event> parked;
+  std::vector<Payload> parked;
   parked.swap(s.parked);
-  for (const Event& e : parked) At(Now(), e.owner, e.action);
+  for (const Payload& p : parked) At(Now(), p.owner, p.action);
 }
 
-void Scheduler::HeapPush(const Event& e) {
-  // 4-ary min-heap: shallower than a binary heap, and a node's children share a cache line pair.
+void Scheduler::HeapPush(int64_t time, uint64_t seq, const Payload& p) {
+  uint32_t slot;
+  if (free_payloads_.empty()) {
+    slot = static_cast<uint32_t>(payloads_.size());
+    SIM_ASSERT_LT(slot, 1u << kSlotBits);
+    payloads_.push_back(p);
+  } else {
+    slot = free_payloads_.back();
+    free_payloads_.pop_back();
+    payloads_[slot] = p;
+  }
+  SIM_ASSERT_LT(seq, uint64_t{1} << (64 - kSlotBits));
+  const HeapKey key{time, (seq << kSlotBits) | slot};
+  // 4-ary min-heap: shallower than a binary heap.
   size_t i = heap_.size();
-  heap_.push_back(e);
+  heap_.push_back(key);
   while (i > 0) {
     const size_t parent = (i - 1) / 4;
-    if (!Before(e, heap_[parent])) break;
+    if (!Before(key, heap_[parent])) break;
     heap_[i] = heap_[parent];
     i = parent;
   }
-  heap_[i] = e;
+  heap_[i] = key;
 }
 
 Scheduler::Event Scheduler::HeapPop() {
-  const Event top = heap_.front();
-  const Event last = heap_.back();
+  const HeapKey top = heap_.front();
+  const HeapKey last = heap_.back();
   heap_.pop_back();
   const size_t n = heap_.size();
-  if (n == 0) return top;
-  size_t i = 0;
-  for (;;) {
-    const size_t first = 4 * i + 1;
-    if (first >= n) break;
-    size_t best = first;
-    const size_t end = first + 4 < n ? first + 4 : n;
-    for (size_t c = first + 1; c < end; ++c) {
-      if (Before(heap_[c], heap_[best])) best = c;
+  if (n > 0) {
+    size_t i = 0;
+    for (;;) {
+      const size_t first = 4 * i + 1;
+      if (first >= n) break;
+      size_t best = first;
+      const size_t end = first + 4 < n ? first + 4 : n;
+      for (size_t c = first + 1; c < end; ++c) {
+        if (Before(heap_[c], heap_[best])) best = c;
+      }
+      if (!Before(heap_[best], last)) break;
+      heap_[i] = heap_[best];
+      i = best;
     }
-    if (!Before(heap_[best], last)) break;
-    heap_[i] = heap_[best];
-    i = best;
+    heap_[i] = last;
   }
-  heap_[i] = last;
-  return top;
+  const auto slot = static_cast<uint32_t>(top.order & ((1u << kSlotBits) - 1));
+  free_payloads_.push_back(slot);
+  return Event{top.time, top.order >> kSlotBits, payloads_[slot]};
 }
 
 void Scheduler::ReadyPush(const Event& e) {
@@ -138,33 +153,29 @@ Scheduler::Event Scheduler::ReadyPop() {
   return e;
 }
 
-bool Scheduler::PopNext(Event* out) {
-  const bool have_ready = ready_count_ > 0;
-  const bool have_heap = !heap_.empty();
-  if (!have_ready && !have_heap) return false;
-  if (have_ready && (!have_heap || Before(ready_[ready_head_], heap_.front()))) {
-    *out = ReadyPop();
-  } else {
-    *out = HeapPop();
-  }
-  return true;
+bool Scheduler::ReadyFirst() const {
+  if (ready_count_ == 0) return false;
+  if (heap_.empty()) return true;
+  const Event& r = ready_[ready_head_];
+  const HeapKey& h = heap_.front();
+  return r.time < h.time || (r.time == h.time && r.seq < (h.order >> kSlotBits));
 }
 
-void Scheduler::Dispatch(const Event& e) {
-  OwnerState& s = owners_[e.owner.node];
-  if (s.epoch != e.owner.epoch) {
+void Scheduler::Dispatch(int64_t time, const Payload& p) {
+  OwnerState& s = owners_[p.owner.node];
+  if (s.epoch != p.owner.epoch) {
     ++events_discarded_;
     return;
   }
   if (s.paused) {
-    s.parked.push_back(e);
+    s.parked.push_back(p);
     return;
   }
   ++events_run_;
-  schedule_hash_ = (schedule_hash_ ^ static_cast<uint64_t>(e.time)) * 0x100000001b3ULL;
-  schedule_hash_ = (schedule_hash_ ^ e.owner.node) * 0x100000001b3ULL;
-  current_ = e.owner;
-  e.action.fn(e.action.ctx, e.action.arg);
+  schedule_hash_ = (schedule_hash_ ^ static_cast<uint64_t>(time)) * 0x100000001b3ULL;
+  schedule_hash_ = (schedule_hash_ ^ p.owner.node) * 0x100000001b3ULL;
+  current_ = p.owner;
+  p.action.fn(p.action.ctx, p.action.arg);
   current_ = Owner{};
 }
 
@@ -191,12 +202,11 @@ StopReason Scheduler::Run(RunLimits limits, const std::function<bool()>& stop_wh
       if (limits.until != Instant::Max() && limits.until.nanos() > now_) now_ = limits.until.nanos();
       break;
     }
-    Event e;
-    PopNext(&e);
+    const Event e = ReadyFirst() ? ReadyPop() : HeapPop();
     SIM_ASSERT_GE(e.time, now_);
     SIM_ASSERT(e.time == now_ || ready_count_ == 0);
     now_ = e.time;
-    Dispatch(e);
+    Dispatch(e.time, e.payload);
     if (stop_requested_) {
       reason = StopReason::kStopRequested;
       break;

@@ -102,32 +102,46 @@ class Scheduler final : public Executor {
   // A rolling hash of (time, owner) of every event run: a cheap second witness of
   // determinism beside the trace hash.
   uint64_t schedule_hash() const { return schedule_hash_; }
-  // Bytes held per pending event (heap and ring storage divided by pending events).
-  static constexpr size_t kEventBytes = 48;
+  // Bytes the event queues hold now (heap keys, payload slab, ready ring; spare capacity
+  // included).
+  size_t queue_bytes() const {
+    return heap_.capacity() * sizeof(HeapKey) + payloads_.capacity() * sizeof(Payload) +
+           free_payloads_.capacity() * sizeof(uint32_t) + ready_.capacity() * sizeof(Event);
+  }
 
  private:
-  struct Event {
+  // The heap orders 16-byte keys; the action and owner wait in a slab. `order` packs the
+  // sequence number (high 40 bits) over the slab slot (low 24 bits), so comparing (time,
+  // order) compares (time, seq). Four children of a heap node fill one cache line.
+  static constexpr int kSlotBits = 24;
+  struct HeapKey {
     int64_t time;
-    uint64_t seq;
+    uint64_t order;
+  };
+  struct Payload {
     Action action;
     Owner owner;
   };
-  static_assert(sizeof(Event) == kEventBytes);
+  struct Event {
+    int64_t time;
+    uint64_t seq;
+    Payload payload;
+  };
   struct OwnerState {
     uint32_t epoch = 0;
     bool paused = false;
-    std::vector<Event> parked;
+    std::vector<Payload> parked;
   };
 
-  static bool Before(const Event& a, const Event& b) {
-    return a.time < b.time || (a.time == b.time && a.seq < b.seq);
+  static bool Before(const HeapKey& a, const HeapKey& b) {
+    return a.time < b.time || (a.time == b.time && a.order < b.order);
   }
-  void HeapPush(const Event& e);
+  void HeapPush(int64_t time, uint64_t seq, const Payload& p);
   Event HeapPop();
   void ReadyPush(const Event& e);
   Event ReadyPop();
-  bool PopNext(Event* out);
-  void Dispatch(const Event& e);
+  bool ReadyFirst() const;  // REQUIRES: something is pending
+  void Dispatch(int64_t time, const Payload& p);
 
   int64_t now_ = 0;
   uint64_t next_seq_ = 0;
@@ -137,7 +151,9 @@ class Scheduler final : public Executor {
   uint64_t events_run_ = 0;
   uint64_t events_discarded_ = 0;
   uint64_t schedule_hash_ = 0xcbf29ce484222325ULL;
-  std::vector<Event> heap_;
+  std::vector<HeapKey> heap_;
+  std::vector<Payload> payloads_;
+  std::vector<uint32_t> free_payloads_;
   std::vector<Event> ready_;  // ring buffer, capacity a power of two
   size_t ready_head_ = 0;
   size_t ready_count_ = 0;
