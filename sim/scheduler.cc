@@ -54,6 +54,22 @@ void Scheduler::At(Instant t, Owner owner, Action action) {
   }
 }
 
+uint64_t Scheduler::AddTimer(Instant t, Owner owner, Action action) {
+  const uint64_t id = next_timer_id_++;
+  timers_.emplace(id, action);
+  At(t, owner, Action{&Scheduler::TimerThunk, this, id});
+  return id;
+}
+
+void Scheduler::TimerThunk(void* ctx, uint64_t id) {
+  auto* s = static_cast<Scheduler*>(ctx);
+  auto it = s->timers_.find(id);
+  if (it == s->timers_.end()) return;  // cancelled
+  const Action action = it->second;
+  s->timers_.erase(it);
+  action.fn(action.ctx, action.arg);
+}
+
 NodeId Scheduler::AddOwner() {
   owners_.emplace_back();
   return static_cast<NodeId>(owners_.size() - 1);

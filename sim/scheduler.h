@@ -17,6 +17,7 @@
 #include <coroutine>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <vector>
 
 #include "sim/time.h"
@@ -79,6 +80,11 @@ class Scheduler final : public Executor {
   // REQUIRES: t >= Now().
   void At(Instant t, Owner owner, Action action);
   void Post(Owner owner, Action action) { At(Now(), owner, action); }
+
+  // Cancellable timers: `action` runs at t unless CancelTimer(id) came first. For waits
+  // whose awaiter may be gone before the deadline (signals, timeouts).
+  uint64_t AddTimer(Instant t, Owner owner, Action action);
+  void CancelTimer(uint64_t id) { timers_.erase(id); }
 
   // Owners (nodes). Owner 0, the world, always exists and is never killed or paused.
   NodeId AddOwner();
@@ -158,6 +164,9 @@ class Scheduler final : public Executor {
   size_t ready_head_ = 0;
   size_t ready_count_ = 0;
   std::vector<OwnerState> owners_;
+  std::map<uint64_t, Action> timers_;
+  uint64_t next_timer_id_ = 1;
+  static void TimerThunk(void* ctx, uint64_t id);
 };
 
 }  // namespace sim
