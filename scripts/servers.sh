@@ -65,8 +65,11 @@ start_rabbitmq() {
     > "$RT/rmq/epmd.log" 2>&1 < /dev/null &
   echo $! > "$RT/rmq/epmd.pid"
   rmq_env setsid /usr/lib/rabbitmq/bin/rabbitmq-server > "$RT/rmq/stdout.log" 2>&1 < /dev/null &
-  wait_for 60 rabbitmq rmq_env /usr/lib/rabbitmq/bin/rabbitmqctl -n mallsim_rabbit@localhost \
-    await_startup --timeout 30
+  if ! wait_for 180 rabbitmq rmq_env /usr/lib/rabbitmq/bin/rabbitmqctl \
+      -n mallsim_rabbit@localhost await_startup --timeout 30; then
+    tail -20 "$RT/rmq/stdout.log" "$RT"/rmq/log/*.log >&2 || true
+    return 1
+  fi
   log "rabbitmq on 127.0.0.1:$AMQP_PORT"
 }
 

@@ -2,22 +2,37 @@
 # Installs what is missing, builds, starts private servers, runs every test, stops the
 # servers. The README's second command and the body of .ci/run.
 #
-#   scripts/test.sh           RelWithDebInfo build in build/
-#   scripts/test.sh --asan    ASan + UBSan build in build-asan/
+#   scripts/test.sh                  RelWithDebInfo build in build/
+#   scripts/test.sh --asan           ASan + UBSan (Debug) build in build-asan/
+#   scripts/test.sh --normal --asan  both, sharing one set of servers (what CI runs)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-mode=${1:-normal}
-case "$mode" in
-  normal) build_dir=build; cmake_flags=(-DCMAKE_BUILD_TYPE=RelWithDebInfo) ;;
-  --asan) build_dir=build-asan; cmake_flags=(-DCMAKE_BUILD_TYPE=Debug -DMALLSIM_SANITIZE=ON) ;;
-  *) echo "usage: $0 [--asan]" >&2; exit 2 ;;
-esac
+modes=("$@")
+[ ${#modes[@]} -eq 0 ] && modes=(--normal)
+for m in "${modes[@]}"; do
+  case "$m" in
+    --normal|--asan) ;;
+    *) echo "usage: $0 [--normal] [--asan]" >&2; exit 2 ;;
+  esac
+done
 
 scripts/install-deps.sh
 
-cmake -S . -B "$build_dir" "${cmake_flags[@]}" >/dev/null
-cmake --build "$build_dir" -j"$(nproc)"
+build() {  # build MODE -> prints the build dir
+  local dir flags
+  if [ "$1" = --asan ]; then
+    dir=build-asan; flags=(-DCMAKE_BUILD_TYPE=Debug -DMALLSIM_SANITIZE=ON)
+  else
+    dir=build; flags=(-DCMAKE_BUILD_TYPE=RelWithDebInfo)
+  fi
+  cmake -S . -B "$dir" "${flags[@]}" >/dev/null
+  cmake --build "$dir" -j"$(nproc)" >&2
+  echo "$dir"
+}
+
+dirs=()
+for m in "${modes[@]}"; do dirs+=("$(build "$m")"); done
 
 # Servers for the conformance tests: their own ports and folder, so they never meet a
 # developer's servers; stopped by PID whatever happens.
@@ -28,7 +43,9 @@ export MALLSIM_PG_PORT=${MALLSIM_TEST_PG_PORT:-5440}
 trap 'scripts/servers.sh stop || true; rm -rf "$MALLSIM_SERVERS_DIR"' EXIT
 scripts/servers.sh start
 
-export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0}
+export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
-cd "$build_dir"
-ctest --output-on-failure -j"$(nproc)" --timeout 900
+for dir in "${dirs[@]}"; do
+  echo "== tests in $dir"
+  (cd "$dir" && ctest --output-on-failure -j"$(nproc)" --timeout 900)
+done
