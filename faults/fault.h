@@ -1,0 +1,72 @@
+#pragma once
+// Faults (nemeses). Fault model, per kind:
+//   partition  blocks pairs of nodes: isolate (the named nodes against the rest), halves
+//              (a random split), majority (a random minority against the majority), bridge
+//              (two halves that both see one bridge node), one_way (A cannot reach B, B can
+//              reach A). Stop heals the network.
+//   clog       holds every message between two nodes until the clog ends.
+//   latency    adds `extra_ms` to the minimum latency of every path for the duration.
+//   loss, duplicate, reorder
+//              raise the per-mille probability on every path for the duration.
+//   crash      crashes nodes (optionally losing unsynced disk writes); stop restarts them.
+//   pause      pauses nodes (a GC pause, SIGSTOP); stop resumes them.
+//   clock_skew, clock_drift, clock_jump
+//              set a node's wall clock offset, drift (ppm) or jump it; stop undoes skew and
+//              drift (a jump is permanent, as an NTP step is).
+// Every start and stop is written into the history with whether it actually fired (crashing
+// a node that is already down does not).
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "sim/world.h"
+
+namespace faults {
+
+// What a fault may act on: the world and the names of the nodes it may target.
+struct FaultTargets {
+  sim::World* world = nullptr;
+  std::vector<std::string> nodes;  // targetable nodes (clients usually excluded)
+};
+
+struct FaultOutcome {
+  bool fired = false;
+  nlohmann::json detail = nlohmann::json::object();  // what was done, e.g. the groups
+};
+
+// A started fault that knows how to undo itself.
+class ActiveFault {
+ public:
+  virtual ~ActiveFault() = default;
+  virtual FaultOutcome Stop() = 0;
+};
+
+struct StartedFault {
+  FaultOutcome outcome;
+  std::unique_ptr<ActiveFault> active;  // null when the fault is instantaneous or did not fire
+};
+
+using FaultStartFn = std::function<StartedFault(const FaultTargets&, const nlohmann::json& params,
+                                                sim::Rng& rng)>;
+
+struct FaultKind {
+  std::string name;
+  std::string doc;
+  FaultStartFn start;
+};
+
+// Every fault kind this library provides, in a fixed order.
+const std::vector<FaultKind>& AllFaultKinds();
+const FaultKind* FindFaultKind(const std::string& name);
+
+// Resolves the `nodes` parameter: the named nodes, or `count` (default 1) nodes drawn from
+// the targets when absent. Unknown names are a bug in the caller: the spec validator checks
+// them first.
+std::vector<sim::Node*> PickNodes(const FaultTargets& t, const nlohmann::json& params,
+                                  sim::Rng& rng, size_t default_count = 1);
+
+}  // namespace faults
