@@ -1,0 +1,82 @@
+#include "models/redis/keyspace.h"
+
+#include "models/redis/check.h"
+
+namespace models::redis {
+
+const char* TypeName(const Value& value) {
+  switch (value.index()) {
+    case 0: return "string";
+    case 1: return "hash";
+    case 2: return "set";
+    case 3: return "list";
+  }
+  return "none";
+}
+
+Entry* Keyspace::Find(std::string_view key) {
+  auto it = entries_.find(key);
+  return it == entries_.end() ? nullptr : &it->second;
+}
+
+const Entry* Keyspace::Find(std::string_view key) const {
+  auto it = entries_.find(key);
+  return it == entries_.end() ? nullptr : &it->second;
+}
+
+void Keyspace::Put(const std::string& key, Value value, bool keep_ttl) {
+  auto it = entries_.find(key);
+  if (it == entries_.end()) {
+    entries_.emplace(key, Entry{std::move(value), kNoExpiry});
+    return;
+  }
+  it->second.value = std::move(value);
+  if (!keep_ttl && it->second.expire_at_ms != kNoExpiry) {
+    expires_.erase({it->second.expire_at_ms, key});
+    it->second.expire_at_ms = kNoExpiry;
+  }
+}
+
+bool Keyspace::Erase(std::string_view key) {
+  auto it = entries_.find(key);
+  if (it == entries_.end()) return false;
+  if (it->second.expire_at_ms != kNoExpiry) {
+    const size_t removed = expires_.erase({it->second.expire_at_ms, it->first});
+    REDIS_MODEL_CHECK(removed == 1);
+  }
+  entries_.erase(it);
+  return true;
+}
+
+void Keyspace::SetExpire(std::string_view key, int64_t deadline_ms) {
+  auto it = entries_.find(key);
+  REDIS_MODEL_CHECK(it != entries_.end());
+  REDIS_MODEL_CHECK(deadline_ms != kNoExpiry);
+  if (it->second.expire_at_ms != kNoExpiry) expires_.erase({it->second.expire_at_ms, it->first});
+  it->second.expire_at_ms = deadline_ms;
+  expires_.emplace(deadline_ms, it->first);
+}
+
+bool Keyspace::Persist(std::string_view key) {
+  auto it = entries_.find(key);
+  if (it == entries_.end() || it->second.expire_at_ms == kNoExpiry) return false;
+  expires_.erase({it->second.expire_at_ms, it->first});
+  it->second.expire_at_ms = kNoExpiry;
+  return true;
+}
+
+void Keyspace::Clear() {
+  entries_.clear();
+  expires_.clear();
+}
+
+std::vector<std::string> Keyspace::ExpiredKeys(int64_t now_ms, size_t limit) const {
+  std::vector<std::string> out;
+  for (const auto& [deadline, key] : expires_) {
+    if (out.size() >= limit || deadline >= now_ms) break;
+    out.push_back(key);
+  }
+  return out;
+}
+
+}  // namespace models::redis

@@ -1,0 +1,114 @@
+#include "models/redis/reply.h"
+
+#include <utility>
+
+#include <fmt/format.h>
+
+#include "models/redis/check.h"
+
+namespace models::redis {
+
+Reply Reply::Status(std::string text) {
+  Reply r;
+  r.type_ = Type::kStatus;
+  r.str_ = std::move(text);
+  return r;
+}
+
+Reply Reply::Error(std::string text) {
+  Reply r;
+  r.type_ = Type::kError;
+  r.str_ = std::move(text);
+  return r;
+}
+
+Reply Reply::Integer(int64_t value) {
+  Reply r;
+  r.type_ = Type::kInteger;
+  r.integer_ = value;
+  return r;
+}
+
+Reply Reply::Bulk(std::string bytes) {
+  Reply r;
+  r.type_ = Type::kBulk;
+  r.str_ = std::move(bytes);
+  return r;
+}
+
+Reply Reply::Nil() { return Reply(); }
+
+Reply Reply::Array(std::vector<Reply> elements) {
+  Reply r;
+  r.type_ = Type::kArray;
+  r.elements_ = std::move(elements);
+  return r;
+}
+
+const std::string& Reply::str() const {
+  REDIS_MODEL_CHECK(type_ == Type::kStatus || type_ == Type::kError || type_ == Type::kBulk);
+  return str_;
+}
+
+int64_t Reply::integer() const {
+  REDIS_MODEL_CHECK(type_ == Type::kInteger);
+  return integer_;
+}
+
+const std::vector<Reply>& Reply::elements() const {
+  REDIS_MODEL_CHECK(type_ == Type::kArray);
+  return elements_;
+}
+
+std::vector<Reply>& Reply::mutable_elements() {
+  REDIS_MODEL_CHECK(type_ == Type::kArray);
+  return elements_;
+}
+
+std::string Reply::ErrorCode() const {
+  if (type_ != Type::kError) return {};
+  return str_.substr(0, str_.find(' '));
+}
+
+namespace {
+
+// Bytes outside printable ASCII are shown as \xNN so a reply always prints on one line.
+std::string Quote(const std::string& bytes) {
+  std::string out = "\"";
+  for (unsigned char ch : bytes) {
+    if (ch == '"' || ch == '\\') {
+      out += '\\';
+      out += static_cast<char>(ch);
+    } else if (ch < 0x20 || ch >= 0x7f) {
+      out += fmt::format("\\x{:02x}", ch);
+    } else {
+      out += static_cast<char>(ch);
+    }
+  }
+  return out + "\"";
+}
+
+}  // namespace
+
+std::string Reply::ToString() const {
+  switch (type_) {
+    case Type::kStatus: return str_;
+    case Type::kError: return "(error) " + str_;
+    case Type::kInteger: return fmt::format("(integer) {}", integer_);
+    case Type::kBulk: return Quote(str_);
+    case Type::kNil: return "(nil)";
+    case Type::kArray: {
+      std::string out = "[";
+      for (size_t i = 0; i < elements_.size(); ++i) {
+        if (i != 0) out += ", ";
+        out += elements_[i].ToString();
+      }
+      return out + "]";
+    }
+  }
+  return "(invalid)";
+}
+
+std::ostream& operator<<(std::ostream& os, const Reply& reply) { return os << reply.ToString(); }
+
+}  // namespace models::redis
