@@ -87,26 +87,30 @@ void Nemesis::Scripted(const std::vector<TimelineEntry>& timeline) {
   }
 }
 
+SwarmChoice ResolveSwarm(const SwarmConfig& config, const sim::Rng& nemesis_rng) {
+  SwarmChoice c;
+  sim::Rng pick = nemesis_rng.Fork("swarm.kinds");
+  for (const std::string& kind : config.kinds) {
+    if (pick.Chance(sim::Ratio{1, 2})) c.on.push_back(kind);
+  }
+  if (c.on.empty() && !config.kinds.empty()) c.on.push_back(config.kinds[pick.Index(config.kinds.size())]);
+  sim::Rng timing = nemesis_rng.Fork("swarm.timing");
+  c.resolved = config;
+  c.resolved.interval_min = timing.Uniform(config.interval_min, config.interval_max);
+  c.resolved.interval_max = timing.Uniform(c.resolved.interval_min, config.interval_max);
+  for (const std::string& kind : config.kinds) {
+    const bool enabled = std::find(c.on.begin(), c.on.end(), kind) != c.on.end();
+    c.lines.push_back("swarm.fault." + kind + " = " + (enabled ? "on" : "off"));
+  }
+  c.lines.push_back("swarm.interval = [" + sim::FormatDuration(c.resolved.interval_min) + ", " +
+                    sim::FormatDuration(c.resolved.interval_max) + "]");
+  return c;
+}
+
 std::vector<std::string> Nemesis::Swarm(const SwarmConfig& config) {
-  std::vector<std::string> on;
-  std::vector<std::string> lines;
-  sim::Rng pick = rng_.Fork("swarm.kinds");
-  for (const std::string& kind : config.kinds) {
-    if (pick.Chance(sim::Ratio{1, 2})) on.push_back(kind);
-  }
-  if (on.empty() && !config.kinds.empty()) on.push_back(config.kinds[pick.Index(config.kinds.size())]);
-  sim::Rng timing = rng_.Fork("swarm.timing");
-  SwarmConfig resolved = config;
-  resolved.interval_min = timing.Uniform(config.interval_min, config.interval_max);
-  resolved.interval_max = timing.Uniform(resolved.interval_min, config.interval_max);
-  for (const std::string& kind : config.kinds) {
-    const bool enabled = std::find(on.begin(), on.end(), kind) != on.end();
-    lines.push_back("swarm.fault." + kind + " = " + (enabled ? "on" : "off"));
-  }
-  lines.push_back("swarm.interval = [" + sim::FormatDuration(resolved.interval_min) + ", " +
-                  sim::FormatDuration(resolved.interval_max) + "]");
-  if (!on.empty()) world_->Spawn(SwarmLoop(this, resolved, on));
-  return lines;
+  SwarmChoice c = ResolveSwarm(config, rng_);
+  if (!c.on.empty()) world_->Spawn(SwarmLoop(this, c.resolved, c.on));
+  return c.lines;
 }
 
 sim::Task<void> Nemesis::SwarmLoop(Nemesis* self, SwarmConfig config, std::vector<std::string> on) {

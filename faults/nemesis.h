@@ -50,6 +50,15 @@ struct FaultRecord {
   nlohmann::json detail;
 };
 
+// Which swarm kinds a seed switches on, and the interval it picks: a function of the
+// nemesis stream alone, so a run can print its choices before it starts.
+struct SwarmChoice {
+  std::vector<std::string> on;
+  SwarmConfig resolved;
+  std::vector<std::string> lines;  // "swarm.fault.crash = on", ...
+};
+SwarmChoice ResolveSwarm(const SwarmConfig& config, const sim::Rng& nemesis_rng);
+
 class Nemesis {
  public:
   Nemesis(sim::World* world, FaultTargets targets, sim::Rng rng);

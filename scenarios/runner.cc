@@ -40,6 +40,17 @@ bool RunPhase(sim::World& w, const RunConfig& c, sim::Instant until, std::string
 
 }  // namespace
 
+// The nemesis stream of a world with this seed (World forks it the same way).
+sim::Rng NemesisRng(uint64_t seed) { return sim::Rng(seed).Fork("nemesis"); }
+
+std::vector<std::string> ResolvedLines(const RunConfig& c) {
+  std::vector<std::string> lines = c.resolved;
+  if (c.faults.schedule == "swarm") {
+    for (std::string& l : faults::ResolveSwarm(c.faults.swarm, NemesisRng(c.seed)).lines) lines.push_back(std::move(l));
+  }
+  return lines;
+}
+
 std::string ReproCommand(const RunConfig& c) {
   std::string cmd = fmt::format("mallsim run {} --seed {}", c.spec_path.empty() ? "SPEC" : c.spec_path, c.seed);
   for (const std::string& o : c.overrides) cmd += " --set " + o;
@@ -49,8 +60,10 @@ std::string ReproCommand(const RunConfig& c) {
 RunReport RunScenario(const RunConfig& c, const Registry& registry, const BudgetFactory& budgets) {
   RunReport report;
   report.scenario = c.scenario;
+  report.spec_path = c.spec_path;
+  report.overrides = c.overrides;
   report.seed = c.seed;
-  report.resolved = c.resolved;
+  report.resolved = ResolvedLines(c);
   report.repro = ReproCommand(c);
 
   // setup
@@ -58,7 +71,6 @@ RunReport RunScenario(const RunConfig& c, const Registry& registry, const Budget
   wo.record_trace = c.record_trace;
   sim::World world(c.seed, wo);
   RunEnv env{&world, c.workload_params, c.catalog, ResolveVariants(c, registry)};
-  for (const auto& [k, v] : env.variants) report.resolved.push_back("variant." + k + " = " + v);
   const WorkloadEntry* we = registry.FindWorkload(c.workload);
   SIM_ASSERT_MSG(we != nullptr, "unknown workload " << c.workload);
   std::unique_ptr<Workload> workload = we->make();
@@ -70,9 +82,9 @@ RunReport RunScenario(const RunConfig& c, const Registry& registry, const Budget
     checks.push_back(ce->make());
     checks.back()->Attach(world);
   }
-  faults::Nemesis nemesis(&world, faults::FaultTargets{&world, targets}, world.rng().Fork("nemesis"));
+  faults::Nemesis nemesis(&world, faults::FaultTargets{&world, targets}, NemesisRng(c.seed));
   if (c.faults.schedule == "swarm") {
-    for (std::string& line : nemesis.Swarm(c.faults.swarm)) report.resolved.push_back(std::move(line));
+    nemesis.Swarm(c.faults.swarm);
   } else if (c.faults.schedule == "scripted") {
     nemesis.Scripted(c.faults.timeline);
   }
@@ -141,12 +153,15 @@ RunReport RunScenario(const RunConfig& c, const Registry& registry, const Budget
   report.events = world.scheduler().events_run();
   report.operations = ops.size();
   report.virtual_time_ns = world.Now().nanos();
+  for (const sim::TraceEvent& e : world.trace().all()) report.trace.push_back(world.trace().Describe(e));
   return report;
 }
 
 nlohmann::ordered_json RunReport::ToJson() const {
   nlohmann::ordered_json j;
   j["scenario"] = scenario;
+  j["spec"] = spec_path;
+  j["overrides"] = overrides;
   j["seed"] = seed;
   j["resolved"] = resolved;
   j["outcome"] = outcome;

@@ -59,6 +59,8 @@ struct RunConfig {
 
 struct RunReport {
   std::string scenario;
+  std::string spec_path;
+  std::vector<std::string> overrides;
   uint64_t seed = 0;
   int exit_code = 0;
   std::string outcome;  // valid | invalid | liveness | limit | unknown
@@ -73,6 +75,7 @@ struct RunReport {
   uint64_t operations = 0;
   int64_t virtual_time_ns = 0;
   std::string repro;
+  std::vector<std::string> trace;  // every trace event, described (only with record_trace)
 
   nlohmann::ordered_json ToJson() const;
   std::string SummaryLine() const;
@@ -84,6 +87,10 @@ using BudgetFactory = std::function<std::function<bool()>(sim::Duration budget)>
 
 RunReport RunScenario(const RunConfig& config, const Registry& registry,
                       const BudgetFactory& budgets = {});
+
+// Every resolved choice of a run, one per line, known before it starts: the spec's resolved
+// values and the swarm's choices.
+std::vector<std::string> ResolvedLines(const RunConfig& config);
 
 // The command line that reproduces a run.
 std::string ReproCommand(const RunConfig& config);
