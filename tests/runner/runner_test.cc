@@ -102,3 +102,30 @@ TEST_CASE("a checker over its budget answers unknown, never valid") {
   CHECK(r.exit_code == 1);
   for (const auto& v : r.verdicts) CHECK(v.validity == checkers::Validity::kUnknown);
 }
+
+#include <fstream>
+
+#include "scenarios/load.h"
+#include "scenarios/spec/registry_check.h"
+#include "scenarios/spec/schema.h"
+
+TEST_CASE("the registry is consistent and the shipped JSON Schema matches it") {
+  const auto problems = scenarios::CheckRegistryInfo(scenarios::DefaultRegistryInfo());
+  for (const auto& p : problems) UNSCOPED_INFO(p);
+  CHECK(problems.empty());
+  std::ifstream f(MALLSIM_SOURCE_DIR "/scenarios/specs/schema/mallsim-spec.schema.json");
+  REQUIRE(f.good());
+  const nlohmann::json shipped = nlohmann::json::parse(f);
+  // If this fails, regenerate: mallsim schema --out scenarios/specs/schema/mallsim-spec.schema.json
+  CHECK(shipped == scenarios::GenerateSchema(scenarios::DefaultRegistryInfo()));
+}
+
+TEST_CASE("every shipped spec loads and resolves") {
+  for (const char* name : {"reserve_swarm", "reserve_scripted", "negative/reserve_no_fsync",
+                           "negative/reserve_no_dedupe"}) {
+    const auto loaded = scenarios::LoadSpecFile(std::string(MALLSIM_SOURCE_DIR "/scenarios/specs/") + name + ".json");
+    REQUIRE(std::holds_alternative<scenarios::Spec>(loaded));
+    CHECK(std::holds_alternative<scenarios::RunConfig>(
+        scenarios::ResolveRunConfig(std::get<scenarios::Spec>(loaded), 1, {})));
+  }
+}
