@@ -1,9 +1,9 @@
 // BrokerModel: basic.qos, basic.consume, basic.cancel, basic.get and the ack family.
-#include <cassert>
 #include <map>
 #include <set>
 
 #include "models/mq/broker_model.h"
+#include "sim/assert.h"
 
 namespace models::mq {
 
@@ -63,6 +63,11 @@ sim::Result<GetResult> BrokerModel::Get(ChannelId ch, const std::string& queue, 
   if (!msg) return GetResult{};
   const uint64_t tag = (*c)->next_delivery_tag++;
   GetOk ok{tag, msg->delivered, msg->exchange, msg->routing_key, 0, msg->message};
+  FateOnChannel(FateKind::kDelivered, cq.name(), msg->message, ch, tag, "get");
+  if (record_fates_) {
+    fates_.back().redelivered = msg->delivered;
+    fates_.back().no_ack = no_ack;
+  }
   if (no_ack) {
     Discard(cq, *msg, now_);
   } else {
@@ -114,6 +119,8 @@ sim::Result<void> BrokerModel::SettleTags(ChannelId ch, uint64_t tag, bool multi
   // decides which consumer an unblocked or requeued message goes to.
   std::map<std::pair<std::string, std::optional<std::string>>, std::vector<Unacked>> groups;
   for (auto i = first; i != last; ++i) {
+    FateOnChannel(ack ? FateKind::kAcked : FateKind::kRejected, i->second.queue,
+                  i->second.msg.message, ch, i->first, ack ? "" : requeue ? "requeue" : "drop");
     groups[{i->second.queue, i->second.consumer_tag}].push_back(std::move(i->second));
   }
   unacked.erase(first, last);
@@ -122,14 +129,14 @@ sim::Result<void> BrokerModel::SettleTags(ChannelId ch, uint64_t tag, bool multi
     if (consumer_tag) {
       auto con = (*c)->consumers.find(*consumer_tag);
       if (con != (*c)->consumers.end()) {  // else cancelled since
-        assert(con->second.unacked >= entries.size());
+        SIM_ASSERT_GE(con->second.unacked, entries.size());
         con->second.unacked -= static_cast<uint32_t>(entries.size());
         auto q = queues_.find(con->second.queue);
         if (q != queues_.end()) q->second.Unblock(ConsumerKey{ch, *consumer_tag});
       }
     }
     if (!ack && requeue) {
-      RequeueAll(std::move(entries), now_);
+      RequeueAll(std::move(entries), now_, "nack");
       continue;
     }
     auto q = queues_.find(queue);
@@ -143,13 +150,18 @@ sim::Result<void> BrokerModel::SettleTags(ChannelId ch, uint64_t tag, bool multi
   return {};
 }
 
-void BrokerModel::RequeueAll(std::vector<Unacked> entries, sim::Instant now) {
+void BrokerModel::RequeueAll(std::vector<Unacked> entries, sim::Instant now,
+                             const char* why) {
   std::set<std::string> touched;
   for (Unacked& e : entries) {
     auto q = queues_.find(e.queue);
     // A message of a deleted queue has nowhere to go back to.
-    if (q == queues_.end() || q->second.incarnation() != e.incarnation) continue;
-    assert(e.msg.delivered);
+    if (q == queues_.end() || q->second.incarnation() != e.incarnation) {
+      Fate(FateKind::kDropped, e.queue, e.msg.message, "queue_deleted");
+      continue;
+    }
+    SIM_ASSERT(e.msg.delivered);
+    Fate(FateKind::kRequeued, e.queue, e.msg.message, why);
     q->second.Requeue(std::move(e.msg));
     touched.insert(e.queue);
   }

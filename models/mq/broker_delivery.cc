@@ -2,9 +2,9 @@
 // The order of steps inside each operation follows rabbit_amqqueue_process (3.10), because
 // that order decides which message is dropped, expired or delivered first.
 #include <algorithm>
-#include <cassert>
 
 #include "models/mq/broker_model.h"
+#include "sim/assert.h"
 
 namespace models::mq {
 namespace {
@@ -128,10 +128,12 @@ sim::Result<uint64_t> BrokerModel::Publish(ChannelId ch, const std::string& exch
 BrokerModel::EnqueueOutcome BrokerModel::EnqueueRouted(ClassicQueue& q, QueueMessage msg,
                                                        sim::Instant now) {
   if (q.args().overflow == Overflow::kRejectPublish && q.WouldOverflow()) {
+    Fate(FateKind::kDropped, q.name(), msg.message, "reject_publish");
     return EnqueueOutcome::kRejected;
   }
   const bool persists = Persists(q, msg.message);
   const std::string name = q.name();
+  Fate(FateKind::kEnqueued, name, msg.message, msg.exchange);
   const QueueMessage& stored = q.Enqueue(std::move(msg), now);
   if (persists) store_.WriteMessage(name, stored, now);
   // An idle consumer takes the message at once (the queue was empty); otherwise the queue
@@ -149,13 +151,24 @@ void BrokerModel::Discard(const ClassicQueue& q, const QueueMessage& msg, sim::I
 void BrokerModel::DeadLetter(const ClassicQueue& from, QueueMessage msg, DeathReason reason,
                              sim::Instant now) {
   Discard(from, msg, now);
-  if (!from.args().dead_letter_exchange) return;
-  if (!exchanges_.Has(*from.args().dead_letter_exchange)) return;  // silently dropped
+  const std::string why(DeathReasonName(reason));
+  if (!from.args().dead_letter_exchange) {
+    Fate(FateKind::kDropped, from.name(), msg.message, why);
+    return;
+  }
+  if (!exchanges_.Has(*from.args().dead_letter_exchange)) {  // silently dropped
+    Fate(FateKind::kDropped, from.name(), msg.message, why + ":no_dead_letter_exchange");
+    return;
+  }
   DeadLettered dl = MakeDeadLetter(msg, from.name(), from.args(), reason);
-  const std::vector<std::string> targets = exchanges_.Route(
+  std::vector<std::string> targets = exchanges_.Route(
       dl.exchange, dl.routing_key, [&](const std::string& q) { return queues_.count(q) != 0; });
+  std::erase_if(targets, [&](const std::string& target) {
+    return IsDeadLetterCycle(target, dl.message.props.x_death, reason);
+  });
+  Fate(targets.empty() ? FateKind::kDropped : FateKind::kDeadLettered, from.name(), msg.message,
+       targets.empty() ? why + ":unroutable" : dl.exchange);
   for (const std::string& target : targets) {
-    if (IsDeadLetterCycle(target, dl.message.props.x_death, reason)) continue;
     QueueMessage copy{0, dl.message, dl.exchange, dl.routing_key, false, std::nullopt};
     // A full reject-publish target drops the message: there is no publisher to nack.
     (void)EnqueueRouted(queues_.at(target), std::move(copy), now);
@@ -165,7 +178,8 @@ void BrokerModel::DeadLetter(const ClassicQueue& from, QueueMessage msg, DeathRe
 void BrokerModel::DropExpiredHead(ClassicQueue& q, sim::Instant now) {
   while (q.HeadExpiredAt(now)) {
     std::optional<QueueMessage> head = q.PopHead();
-    assert(head.has_value());
+    SIM_ASSERT(head.has_value());
+    Fate(FateKind::kExpired, q.name(), head->message);
     DeadLetter(q, std::move(*head), DeathReason::kExpired, now);
   }
 }
@@ -174,7 +188,7 @@ void BrokerModel::DropOverLimit(ClassicQueue& q, sim::Instant now) {
   if (q.args().overflow == Overflow::kRejectPublish) return;
   while (q.OverLimit()) {
     std::optional<QueueMessage> head = q.PopHead();
-    assert(head.has_value());
+    SIM_ASSERT(head.has_value());
     DeadLetter(q, std::move(*head), DeathReason::kMaxLen, now);
   }
 }
@@ -206,6 +220,11 @@ void BrokerModel::DeliverTo(ClassicQueue& q, const ConsumerKey& key, QueueMessag
   const uint64_t tag = c.next_delivery_tag++;
   outbox_.push_back(Delivery{key.channel, key.tag, tag, msg.delivered, msg.exchange,
                              msg.routing_key, msg.message});
+  FateOnChannel(FateKind::kDelivered, q.name(), msg.message, key.channel, tag, key.tag);
+  if (record_fates_) {
+    fates_.back().redelivered = msg.delivered;
+    fates_.back().no_ack = consumer.no_ack;
+  }
   if (consumer.no_ack) {
     Discard(q, msg, now);
     return;

@@ -3,7 +3,8 @@
 #include "models/mq/broker_model.h"
 
 #include <algorithm>
-#include <cassert>
+
+#include "sim/assert.h"
 
 namespace models::mq {
 
@@ -82,7 +83,7 @@ sim::Error BrokerModel::ConnectionError(ConnectionId conn, uint16_t code,
                                         const std::string& text, sim::Instant now) {
   sim::Error error = AmqpError(code, text);
   auto it = connections_.find(conn);
-  assert(it != connections_.end());
+  SIM_ASSERT(it != connections_.end());
   const std::vector<ChannelId> chans = it->second.channels;
   for (ChannelId ch : chans) {
     if (!channels_.at(ch).open) continue;
@@ -101,7 +102,7 @@ sim::Error BrokerModel::ConnectionError(ConnectionId conn, uint16_t code,
 
 void BrokerModel::TearDownChannel(ChannelId ch, sim::Instant now) {
   Channel& c = channels_.at(ch);
-  assert(c.open);
+  SIM_ASSERT(c.open);
   c.open = false;
   std::vector<std::string> touched;
   for (const auto& [tag, consumer] : c.consumers) {
@@ -115,7 +116,7 @@ void BrokerModel::TearDownChannel(ChannelId ch, sim::Instant now) {
   for (auto& [tag, entry] : c.unacked) entries.push_back(std::move(entry));
   c.unacked.clear();
   std::erase_if(pending_confirms_, [&](const PendingConfirm& p) { return p.ch == ch; });
-  RequeueAll(std::move(entries), now);
+  RequeueAll(std::move(entries), now, "channel_closed");
   for (const std::string& name : touched) {
     auto q = queues_.find(name);
     if (q != queues_.end() && q->second.options().auto_delete &&
@@ -128,6 +129,7 @@ void BrokerModel::TearDownChannel(ChannelId ch, sim::Instant now) {
 void BrokerModel::Crash(sim::Instant now) {
   if (!up_) return;
   Advance(now);
+  if (record_fates_) SnapshotForCrash();
   store_.DropPending();
   for (auto& [id, channel] : channels_) {
     if (!channel.open) continue;
@@ -148,7 +150,64 @@ void BrokerModel::Restart(sim::Instant now) {
   up_ = true;
   now_ = std::max(now_, now);
   RestoreFromStore(now_);
+  if (record_fates_) RecordCrashLosses();
   Advance(now_);
+}
+
+void BrokerModel::SnapshotForCrash() {
+  crash_snapshot_.clear();
+  for (const auto& [name, q] : queues_) {
+    auto& held = crash_snapshot_[name];
+    for (const auto& [seq, msg] : q.Ready()) held[seq] = MessageKey(msg.message);
+  }
+  for (const auto& [id, channel] : channels_) {
+    for (const auto& [tag, entry] : channel.unacked) {
+      auto q = queues_.find(entry.queue);
+      if (q == queues_.end() || q->second.incarnation() != entry.incarnation) continue;
+      crash_snapshot_[entry.queue][entry.msg.seq] = MessageKey(entry.msg.message);
+    }
+  }
+}
+
+void BrokerModel::RecordCrashLosses() {
+  for (const auto& [name, held] : crash_snapshot_) {
+    auto q = queues_.find(name);
+    for (const auto& [seq, key] : held) {
+      if (q != queues_.end() && q->second.Ready().count(seq) != 0) continue;
+      MessageFate f;
+      f.kind = FateKind::kLostInCrash;
+      f.queue = name;
+      f.message = key;
+      fates_.push_back(std::move(f));
+    }
+  }
+  crash_snapshot_.clear();
+}
+
+void BrokerModel::Fate(FateKind kind, const std::string& queue, const Message& message,
+                       std::string detail) {
+  if (!record_fates_) return;
+  MessageFate f;
+  f.kind = kind;
+  f.queue = queue;
+  f.message = MessageKey(message);
+  f.detail = std::move(detail);
+  fates_.push_back(std::move(f));
+}
+
+void BrokerModel::FateOnChannel(FateKind kind, const std::string& queue,
+                                const Message& message, ChannelId ch, uint64_t tag,
+                                std::string detail) {
+  if (!record_fates_) return;
+  Fate(kind, queue, message, std::move(detail));
+  fates_.back().channel = ch;
+  fates_.back().delivery_tag = tag;
+}
+
+std::vector<MessageFate> BrokerModel::TakeFates() {
+  std::vector<MessageFate> out;
+  out.swap(fates_);
+  return out;
 }
 
 void BrokerModel::RestoreFromStore(sim::Instant now) {

@@ -51,6 +51,7 @@
 #include "models/mq/dead_letter.h"
 #include "models/mq/durable_store.h"
 #include "models/mq/exchange_table.h"
+#include "models/mq/message_fate.h"
 #include "models/mq/types.h"
 #include "sim/result.h"
 #include "sim/time.h"
@@ -124,6 +125,14 @@ class BrokerModel {
   void Crash(sim::Instant now);
   void Restart(sim::Instant now);
   bool IsUp() const { return up_; }
+  // The latest virtual time the model has seen (its timers ran up to it). A server that
+  // restarts crashes the model at this instant: nothing due after it ran before the crash.
+  sim::Instant Now() const { return now_; }
+
+  // The message lifecycle log (message_fate.h), off by default so that callers who never
+  // drain it do not pay for it. Records come out in the order the broker took the steps.
+  void RecordFates(bool on) { record_fates_ = on; }
+  std::vector<MessageFate> TakeFates();
 
   // Introspection for checkers and tests (no effect on state).
   std::optional<QueueStats> Stats(const std::string& queue) const;
@@ -193,10 +202,19 @@ class BrokerModel {
   // broker_consume.cc: consumers, get, acks.
   sim::Result<void> SettleTags(ChannelId ch, uint64_t tag, bool multiple, bool ack,
                                bool requeue, sim::Instant now);
-  void RequeueAll(std::vector<Unacked> entries, sim::Instant now);
+  // `why` names the cause in the lifecycle log ("nack", "channel_closed").
+  void RequeueAll(std::vector<Unacked> entries, sim::Instant now, const char* why);
 
   // broker_model.cc, after a restart.
   void RestoreFromStore(sim::Instant now);
+  void SnapshotForCrash();
+  void RecordCrashLosses();
+
+  // Appends a lifecycle record when recording is on.
+  void Fate(FateKind kind, const std::string& queue, const Message& message,
+            std::string detail = {});
+  void FateOnChannel(FateKind kind, const std::string& queue, const Message& message,
+                     ChannelId ch, uint64_t tag, std::string detail);
 
   BrokerConfig config_;
   bool up_ = true;
@@ -212,6 +230,11 @@ class BrokerModel {
   DurableStore store_;
   std::vector<PendingConfirm> pending_confirms_;
   std::vector<Event> outbox_;
+  bool record_fates_ = false;
+  std::vector<MessageFate> fates_;
+  // Messages (queue -> seq -> MessageKey) held when the broker crashed, to name the lost ones
+  // at the restart.
+  std::map<std::string, std::map<uint64_t, std::string>> crash_snapshot_;
 };
 
 }  // namespace models::mq

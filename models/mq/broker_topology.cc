@@ -1,8 +1,8 @@
 // BrokerModel: exchange and queue declare/delete/purge, bind and unbind, with RabbitMQ
 // 3.10's checks and error codes.
-#include <cassert>
 
 #include "models/mq/broker_model.h"
+#include "sim/assert.h"
 
 namespace models::mq {
 namespace {
@@ -205,7 +205,10 @@ sim::Result<uint32_t> BrokerModel::DeleteQueue(ChannelId ch, const std::string& 
   auto q = FindQueue(ch, name, now_);
   if (!q) return q.error();
   const auto count = static_cast<uint32_t>((*q)->ReadyCount());
-  for (const QueueMessage& msg : (*q)->TakeAll()) Discard(**q, msg, now_);
+  for (const QueueMessage& msg : (*q)->TakeAll()) {
+    Fate(FateKind::kDropped, name, msg.message, "queue_deleted");
+    Discard(**q, msg, now_);
+  }
   RemoveQueue(name, now_);
   return count;
 }
@@ -216,18 +219,24 @@ sim::Result<uint32_t> BrokerModel::PurgeQueue(ChannelId ch, const std::string& n
   auto q = FindQueue(ch, name, now_);
   if (!q) return q.error();
   std::vector<QueueMessage> purged = (*q)->TakeAll();
-  for (const QueueMessage& msg : purged) Discard(**q, msg, now_);
+  for (const QueueMessage& msg : purged) {
+    Fate(FateKind::kDropped, name, msg.message, "purged");
+    Discard(**q, msg, now_);
+  }
   return static_cast<uint32_t>(purged.size());
 }
 
 void BrokerModel::RemoveQueue(const std::string& name, sim::Instant now) {
   (void)now;
   auto it = queues_.find(name);
-  assert(it != queues_.end());
+  SIM_ASSERT(it != queues_.end());
   for (const ConsumerKey& key : it->second.Consumers()) {
     // rabbitmq-c announces consumer_cancel_notify, so the broker tells the consumer.
     outbox_.push_back(ConsumerCancelled{key.channel, key.tag});
     channels_.at(key.channel).consumers.erase(key.tag);
+  }
+  for (const auto& [seq, msg] : it->second.Ready()) {
+    Fate(FateKind::kDropped, name, msg.message, "queue_deleted");
   }
   exchanges_.UnbindQueue(name);
   store_.EraseQueue(name);

@@ -2,8 +2,9 @@
 #include "models/mq/classic_queue.h"
 
 #include <algorithm>
-#include <cassert>
 #include <charconv>
+
+#include "sim/assert.h"
 
 namespace models::mq {
 
@@ -37,7 +38,7 @@ const QueueMessage& ClassicQueue::Enqueue(QueueMessage msg, sim::Instant now) {
   if (msg.message.props.expiration) {
     // The broker validated the property before routing, so it parses.
     std::optional<int64_t> per_msg = ParseExpiration(*msg.message.props.expiration);
-    assert(per_msg.has_value());
+    SIM_ASSERT(per_msg.has_value());
     if (per_msg && (!ttl_ms || *per_msg < *ttl_ms)) ttl_ms = per_msg;
   }
   msg.expiry.reset();
@@ -48,14 +49,14 @@ const QueueMessage& ClassicQueue::Enqueue(QueueMessage msg, sim::Instant now) {
 }
 
 void ClassicQueue::Requeue(QueueMessage msg) {
-  assert(msg.seq != 0);
-  assert(msg.seq < next_seq_);
+  SIM_ASSERT_NE(msg.seq, 0u);
+  SIM_ASSERT_LT(msg.seq, next_seq_);
   const uint64_t seq = msg.seq;
   ready_.insert_or_assign(seq, std::move(msg));
 }
 
 void ClassicQueue::Restore(QueueMessage msg) {
-  assert(msg.seq != 0);
+  SIM_ASSERT_NE(msg.seq, 0u);
   next_seq_ = std::max(next_seq_, msg.seq + 1);
   const uint64_t seq = msg.seq;
   ready_.insert_or_assign(seq, std::move(msg));
@@ -109,14 +110,14 @@ std::optional<ConsumerKey> ClassicQueue::FrontActive() const {
 }
 
 void ClassicQueue::RotateFront() {
-  assert(!active_.empty());
+  SIM_ASSERT(!active_.empty());
   ConsumerKey front = active_.front();
   active_.pop_front();
   active_.push_back(std::move(front));
 }
 
 void ClassicQueue::BlockFront() {
-  assert(!active_.empty());
+  SIM_ASSERT(!active_.empty());
   blocked_.push_back(active_.front());
   active_.pop_front();
 }

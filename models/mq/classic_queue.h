@@ -71,6 +71,8 @@ class ClassicQueue {
   std::optional<sim::Instant> HeadExpiry() const;
   bool HeadExpiredAt(sim::Instant now) const;
   std::vector<QueueMessage> TakeAll();  // purge / delete
+  // The ready messages by sequence number (head first).
+  const std::map<uint64_t, QueueMessage>& Ready() const { return ready_; }
 
   // Consumer rotation.
   void AddConsumer(const ConsumerKey& key);

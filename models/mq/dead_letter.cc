@@ -2,7 +2,8 @@
 #include "models/mq/dead_letter.h"
 
 #include <algorithm>
-#include <cassert>
+
+#include "sim/assert.h"
 
 namespace models::mq {
 
@@ -17,7 +18,7 @@ std::string_view DeathReasonName(DeathReason reason) {
 
 DeadLettered MakeDeadLetter(const QueueMessage& msg, const std::string& queue_name,
                             const QueueArgs& queue_args, DeathReason reason) {
-  assert(queue_args.dead_letter_exchange.has_value());
+  SIM_ASSERT(queue_args.dead_letter_exchange.has_value());
   const std::string reason_name(DeathReasonName(reason));
   Properties props = msg.message.props;
   auto same = [&](const XDeath& d) { return d.queue == queue_name && d.reason == reason_name; };

@@ -1,12 +1,12 @@
 // The on-disk state of the modelled RabbitMQ node.
 #include "models/mq/durable_store.h"
+#include "sim/assert.h"
 
-#include <cassert>
 
 namespace models::mq {
 
 DurableStore::DurableStore(sim::Duration sync_interval) : sync_interval_(sync_interval) {
-  assert(sync_interval.nanos() >= 0);
+  SIM_ASSERT_GE(sync_interval.nanos(), 0);
 }
 
 void DurableStore::PutExchange(const std::string& name, const ExchangeOptions& options) {
@@ -60,7 +60,7 @@ void DurableStore::RemoveMessage(const std::string& queue, uint64_t seq, sim::In
 
 void DurableStore::Apply(PendingOp op) {
   if (sync_interval_.nanos() != 0) {
-    assert(pending_.empty() || pending_.back().due <= op.due);
+    SIM_ASSERT(pending_.empty() || pending_.back().due <= op.due);
     pending_.push_back(std::move(op));
     return;
   }

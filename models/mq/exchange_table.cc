@@ -1,7 +1,7 @@
 // Exchange bookkeeping and routing for BrokerModel.
 #include "models/mq/exchange_table.h"
+#include "sim/assert.h"
 
-#include <cassert>
 
 namespace models::mq {
 
@@ -17,12 +17,12 @@ bool ExchangeTable::Has(const std::string& name) const {
 
 const ExchangeOptions& ExchangeTable::Get(const std::string& name) const {
   auto it = exchanges_.find(name);
-  assert(it != exchanges_.end());
+  SIM_ASSERT(it != exchanges_.end());
   return it->second;
 }
 
 void ExchangeTable::Put(const std::string& name, const ExchangeOptions& options) {
-  assert(!name.empty());
+  SIM_ASSERT(!name.empty());
   ExchangeOptions stored = options;
   stored.passive = false;
   exchanges_[name] = stored;

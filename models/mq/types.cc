@@ -1,8 +1,9 @@
 // Helpers for the shared MQ value types: reply-code errors and topic matching.
 #include "models/mq/types.h"
 
-#include <cassert>
 #include <charconv>
+
+#include "sim/assert.h"
 
 namespace models::mq {
 
@@ -93,7 +94,7 @@ bool TopicMatches(const std::string& pattern, const std::string& routing_key) {
     }
     match.swap(next);
   }
-  assert(match.size() == key.size() + 1);
+  SIM_ASSERT_EQ(match.size(), key.size() + 1);
   return match[key.size()] != 0;
 }
 

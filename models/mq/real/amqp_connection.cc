@@ -7,7 +7,6 @@
 #include <amqp_tcp_socket.h>
 #include <sys/time.h>
 
-#include <cassert>
 #include <iterator>
 
 #include "models/mq/real/amqp_fields.h"

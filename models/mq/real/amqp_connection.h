@@ -86,6 +86,8 @@ class AmqpConnection {
   // hands out every buffered event in arrival order.
   std::vector<Event> PollEvents(std::chrono::milliseconds wait, size_t want = SIZE_MAX);
   std::vector<Event> TakeEvents();
+  // False once the connection closed or broke; every call then fails with kUnavailable.
+  bool alive() const { return alive_; }
 
  private:
   struct ChannelState {

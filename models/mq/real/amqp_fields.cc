@@ -1,7 +1,7 @@
 // Field-table and property conversions for the rabbitmq-c client.
 #include "models/mq/real/amqp_fields.h"
+#include "sim/assert.h"
 
-#include <cassert>
 
 namespace models::mq {
 
@@ -175,7 +175,7 @@ Properties DecodeProperties(const amqp_basic_properties_t& p) {
   if (p._flags & AMQP_BASIC_HEADERS_FLAG) {
     for (int i = 0; i < p.headers.num_entries; ++i) DecodeHeader(p.headers.entries[i], out);
   }
-  assert(out.delivery_mode <= 2);
+  SIM_ASSERT_LE(out.delivery_mode, 2);
   return out;
 }
 
