@@ -129,18 +129,23 @@ Scheduler::Event Scheduler::HeapPop() {
   heap_.pop_back();
   const size_t n = heap_.size();
   if (n > 0) {
+    // Bottom-up: walk the hole down along the smallest children to a leaf without comparing
+    // against `last` (which almost always belongs near the bottom), then sift `last` up.
     size_t i = 0;
     for (;;) {
       const size_t first = 4 * i + 1;
       if (first >= n) break;
       size_t best = first;
       const size_t end = first + 4 < n ? first + 4 : n;
-      for (size_t c = first + 1; c < end; ++c) {
-        if (Before(heap_[c], heap_[best])) best = c;
-      }
-      if (!Before(heap_[best], last)) break;
+      for (size_t c = first + 1; c < end; ++c) best = Before(heap_[c], heap_[best]) ? c : best;
       heap_[i] = heap_[best];
       i = best;
+    }
+    while (i > 0) {
+      const size_t parent = (i - 1) / 4;
+      if (!Before(last, heap_[parent])) break;
+      heap_[i] = heap_[parent];
+      i = parent;
     }
     heap_[i] = last;
   }
