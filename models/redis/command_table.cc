@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <cstdint>
 
 #include "models/redis/commands.h"
 
@@ -12,7 +13,7 @@ namespace {
 
 constexpr CommandKind kData = CommandKind::kData;
 
-// Sorted by name so lookup is a binary search.
+// Sorted by name, so the commands sharing a first letter are contiguous (kBuckets).
 constexpr std::array kCommands = {
     CommandSpec{"dbsize", 1, false, kData, &CmdDbsize},
     CommandSpec{"decr", 2, true, kData, &CmdDecr},
@@ -64,7 +65,30 @@ constexpr bool SortedByName() {
   }
   return true;
 }
-static_assert(SortedByName(), "kCommands must stay sorted for binary search");
+static_assert(SortedByName(), "kCommands must stay sorted for kBuckets");
+
+// The commands starting with each letter: [begin, end) in kCommands.
+struct Bucket {
+  uint8_t begin = 0;
+  uint8_t end = 0;
+};
+
+constexpr std::array<Bucket, 26> MakeBuckets() {
+  std::array<Bucket, 26> buckets{};
+  for (size_t i = 0; i < kCommands.size(); ++i) {
+    Bucket& b = buckets[static_cast<size_t>(kCommands[i].name[0] - 'a')];
+    if (b.begin == b.end) b.begin = static_cast<uint8_t>(i);
+    b.end = static_cast<uint8_t>(i + 1);
+  }
+  return buckets;
+}
+constexpr std::array<Bucket, 26> kBuckets = MakeBuckets();
+
+constexpr size_t LongestName() {
+  size_t longest = 0;
+  for (const CommandSpec& spec : kCommands) longest = std::max(longest, spec.name.size());
+  return longest;
+}
 
 }  // namespace
 
@@ -74,14 +98,23 @@ std::string Lower(std::string_view text) {
   return out;
 }
 
+// On every command's path: lower-cases into a stack buffer (ASCII only, as Redis's
+// case-insensitive command lookup) instead of allocating.
 const CommandSpec* FindCommand(std::string_view name) {
-  const std::string lower = Lower(name);
-  auto it = std::lower_bound(kCommands.begin(), kCommands.end(), lower,
-                             [](const CommandSpec& spec, const std::string& n) {
-                               return spec.name < n;
-                             });
-  if (it == kCommands.end() || it->name != lower) return nullptr;
-  return &*it;
+  constexpr size_t kLongest = LongestName();
+  if (name.empty() || name.size() > kLongest) return nullptr;
+  std::array<char, kLongest> buffer{};
+  for (size_t i = 0; i < name.size(); ++i) {
+    const char ch = name[i];
+    buffer[i] = ch >= 'A' && ch <= 'Z' ? static_cast<char>(ch - 'A' + 'a') : ch;
+  }
+  if (buffer[0] < 'a' || buffer[0] > 'z') return nullptr;
+  const std::string_view lower(buffer.data(), name.size());
+  const Bucket bucket = kBuckets[static_cast<size_t>(buffer[0] - 'a')];
+  for (size_t i = bucket.begin; i < bucket.end; ++i) {
+    if (kCommands[i].name == lower) return &kCommands[i];
+  }
+  return nullptr;
 }
 
 bool ArityOk(const CommandSpec& spec, size_t argc) {

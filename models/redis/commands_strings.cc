@@ -88,8 +88,9 @@ Reply IncrDecr(ExecContext& ctx, const std::string& key, int64_t delta) {
   }
   std::optional<int64_t> next = CheckedAdd(current, delta);
   if (!next) return ErrOverflow();
-  ctx.keyspace->Put(key, FormatRedisInt(*next), /*keep_ttl=*/true);
-  Propagate(ctx, {"SET", key, FormatRedisInt(*next), "KEEPTTL"});
+  std::string text = FormatRedisInt(*next);
+  Propagate(ctx, {"SET", key, text, "KEEPTTL"});
+  ctx.keyspace->Put(key, std::move(text), /*keep_ttl=*/true);
   return Reply::Integer(*next);
 }
 

@@ -1,6 +1,6 @@
 #include "models/redis/keyspace.h"
 
-#include "models/redis/check.h"
+#include "sim/assert.h"
 
 namespace models::redis {
 
@@ -25,9 +25,9 @@ const Entry* Keyspace::Find(std::string_view key) const {
 }
 
 void Keyspace::Put(const std::string& key, Value value, bool keep_ttl) {
-  auto it = entries_.find(key);
-  if (it == entries_.end()) {
-    entries_.emplace(key, Entry{std::move(value), kNoExpiry});
+  auto [it, inserted] = entries_.try_emplace(key);
+  if (inserted) {
+    it->second.value = std::move(value);
     return;
   }
   it->second.value = std::move(value);
@@ -42,7 +42,7 @@ bool Keyspace::Erase(std::string_view key) {
   if (it == entries_.end()) return false;
   if (it->second.expire_at_ms != kNoExpiry) {
     const size_t removed = expires_.erase({it->second.expire_at_ms, it->first});
-    REDIS_MODEL_CHECK(removed == 1);
+    SIM_ASSERT_EQ(removed, 1u);
   }
   entries_.erase(it);
   return true;
@@ -50,8 +50,8 @@ bool Keyspace::Erase(std::string_view key) {
 
 void Keyspace::SetExpire(std::string_view key, int64_t deadline_ms) {
   auto it = entries_.find(key);
-  REDIS_MODEL_CHECK(it != entries_.end());
-  REDIS_MODEL_CHECK(deadline_ms != kNoExpiry);
+  SIM_ASSERT(it != entries_.end());
+  SIM_ASSERT_NE(deadline_ms, kNoExpiry);
   if (it->second.expire_at_ms != kNoExpiry) expires_.erase({it->second.expire_at_ms, it->first});
   it->second.expire_at_ms = deadline_ms;
   expires_.emplace(deadline_ms, it->first);

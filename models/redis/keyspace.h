@@ -3,9 +3,12 @@
 // each with an optional absolute expiry deadline in milliseconds of virtual time (Redis keeps
 // deadlines as absolute unix milliseconds; the model's epoch is virtual time zero).
 //
-// Guarantees: every container is ordered (std::map / std::set / std::deque), so iteration,
-// HGETALL/SMEMBERS order and the active-expiry order depend only on the contents, never on
-// hashing or insertion history. The expiry index always agrees with the per-key deadlines.
+// Guarantees: every container that is ever iterated is ordered (std::map / std::set /
+// std::deque), so HGETALL/SMEMBERS order and the active-expiry order depend only on the
+// contents, never on hashing or insertion history. The key -> entry table itself is a hash
+// table (the hot path of every command) that is only looked up, never iterated: a command
+// that must list keys (KEYS, SCAN, not modelled) would have to sort them. The expiry index
+// always agrees with the per-key deadlines.
 // Empty hashes, sets and lists never exist: command code erases a key when it empties it.
 // Not modelled: other types (zset, stream, ...), encodings, memory accounting, eviction.
 
@@ -17,6 +20,7 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <unordered_map>  // determinism: lookup-only (see entries_)
 #include <utility>
 #include <variant>
 #include <vector>
@@ -58,17 +62,24 @@ class Keyspace {
   void Clear();
 
   size_t size() const { return entries_.size(); }
-  const std::map<std::string, Entry, std::less<>>& entries() const { return entries_; }
 
   // Keys whose deadline has passed (now_ms > deadline, Redis's keyIsExpired rule), earliest
   // deadline first and ties by key, at most limit of them.
   std::vector<std::string> ExpiredKeys(int64_t now_ms, size_t limit) const;
   size_t volatile_count() const { return expires_.size(); }
 
+  // Equal contents (unordered_map's == compares as sets of pairs).
   bool operator==(const Keyspace& other) const { return entries_ == other.entries_; }
 
  private:
-  std::map<std::string, Entry, std::less<>> entries_;
+  // Heterogeneous lookup by string_view, without building a std::string.
+  struct KeyHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view key) const { return std::hash<std::string_view>{}(key); }
+  };
+  using EntryTable = std::unordered_map<std::string, Entry, KeyHash,  // determinism: lookup-only
+                                        std::equal_to<>>;
+  EntryTable entries_;  // determinism: lookup-only, never iterated
   std::set<std::pair<int64_t, std::string>> expires_;  // (deadline, key)
 };
 

@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "models/redis/check.h"
+#include "sim/assert.h"
 
 namespace models::redis {
 
@@ -19,11 +19,11 @@ std::string_view PersistenceName(Persistence mode) {
 DurableImage::DurableImage(Persistence mode, sim::Duration rdb_interval)
     : mode_(mode),
       sync_period_(mode == Persistence::kRdb ? rdb_interval : sim::Duration::Seconds(1)) {
-  REDIS_MODEL_CHECK(sync_period_ > sim::Duration::Zero());
+  SIM_ASSERT(sync_period_ > sim::Duration::Zero());
 }
 
 void DurableImage::Append(const WriteRecord& record) {
-  if (!pending_.empty()) REDIS_MODEL_CHECK(pending_.back().time <= record.time);
+  if (!pending_.empty()) SIM_ASSERT(pending_.back().time <= record.time);
   switch (mode_) {
     case Persistence::kNone:
       return;

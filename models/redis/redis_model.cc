@@ -6,7 +6,7 @@
 #include <optional>
 #include <utility>
 
-#include "models/redis/check.h"
+#include "sim/assert.h"
 #include "models/redis/int_text.h"
 #include "models/redis/sha1.h"
 
@@ -50,7 +50,7 @@ Reply RedisModel::Execute(const Argv& argv, sim::Instant now) {
 }
 
 Reply RedisModel::Execute(ClientId client, const Argv& argv, sim::Instant now) {
-  REDIS_MODEL_CHECK(script_run_.script == nullptr);
+  SIM_ASSERT(script_run_.script == nullptr);
   Advance(now);
   if (argv.empty()) return Reply::Error("ERR empty command");
   const CommandSpec* spec = FindCommand(argv[0]);
@@ -97,7 +97,7 @@ Reply RedisModel::Execute(ClientId client, const Argv& argv, sim::Instant now) {
 void RedisModel::DisconnectClient(ClientId client) { clients_.erase(client); }
 
 Reply RedisModel::Reject(ClientId client, Reply error) {
-  REDIS_MODEL_CHECK(error.IsError());
+  SIM_ASSERT(error.IsError());
   // flagTransaction: a command refused while queueing poisons the transaction.
   if (auto it = clients_.find(client); it != clients_.end()) it->second.dirty = true;
   return error;
@@ -106,7 +106,7 @@ Reply RedisModel::Reject(ClientId client, Reply error) {
 Reply RedisModel::Dispatch(const CommandSpec& spec, const Argv& argv, sim::Instant now,
                            std::vector<Argv>* effects) {
   if (spec.kind == CommandKind::kEval) return RunEval(argv, now, effects);
-  REDIS_MODEL_CHECK(spec.kind == CommandKind::kData);
+  SIM_ASSERT(spec.kind == CommandKind::kData);
   ExecContext ctx = MakeContext(NowMs(now), effects);
   return spec.handler(ctx, argv);
 }
@@ -139,7 +139,7 @@ Reply RedisModel::RunExec(ClientId client, sim::Instant now) {
 }
 
 void RedisModel::RegisterScript(Script script) {
-  REDIS_MODEL_CHECK(static_cast<bool>(script.sim_impl));
+  SIM_ASSERT(static_cast<bool>(script.sim_impl));
   std::string source = script.lua_source;
   scripts_by_source_.insert_or_assign(std::move(source), std::move(script));
 }
@@ -165,7 +165,7 @@ Reply RedisModel::RunEval(const Argv& argv, sim::Instant now, std::vector<Argv>*
 
 Reply RedisModel::RunScript(const Script& script, const Argv& keys, const Argv& args,
                             sim::Instant now) {
-  REDIS_MODEL_CHECK(script_run_.script == nullptr);
+  SIM_ASSERT(script_run_.script == nullptr);
   Advance(now);
   std::vector<Argv> effects;
   Reply reply = RunScriptWith(script, keys, args, now, &effects);
@@ -175,8 +175,8 @@ Reply RedisModel::RunScript(const Script& script, const Argv& keys, const Argv& 
 
 Reply RedisModel::RunScriptWith(const Script& script, const Argv& keys, const Argv& args,
                                 sim::Instant now, std::vector<Argv>* effects) {
-  REDIS_MODEL_CHECK(script_run_.script == nullptr);
-  REDIS_MODEL_CHECK(static_cast<bool>(script.sim_impl));
+  SIM_ASSERT(script_run_.script == nullptr);
+  SIM_ASSERT(static_cast<bool>(script.sim_impl));
   // Time stands still inside a script, as Redis freezes it for the script's duration.
   script_run_ = ScriptRun{&script, NowMs(now), effects};
   Reply reply = script.sim_impl(*this, keys, args, now);
@@ -188,7 +188,7 @@ Reply RedisModel::RunScriptWith(const Script& script, const Argv& keys, const Ar
 }
 
 Reply RedisModel::Call(const Argv& argv) {
-  REDIS_MODEL_CHECK(script_run_.script != nullptr);
+  SIM_ASSERT(script_run_.script != nullptr);
   if (argv.empty()) {
     return Reply::Error("ERR Please specify at least one argument for this redis lib call");
   }

@@ -75,6 +75,8 @@ class RedisModel {
   Reply Execute(ClientId client, const Argv& argv, sim::Instant now);
   // Drops the client's transaction state (a closed connection).
   void DisconnectClient(ClientId client);
+  // Clients between MULTI and EXEC / DISCARD.
+  size_t open_transactions() const { return clients_.size(); }
 
   // Makes EVAL accept script.lua_source. The named scripts of scripts.h are registered.
   void RegisterScript(Script script);
@@ -92,6 +94,10 @@ class RedisModel {
   // offset, so replicas must fully resync.
   void Crash(sim::Instant now);
   int64_t DurableOffset() const { return durable_.durable_offset(); }
+  // The latest time any call gave the model: a node that crashed did so after it, and every
+  // fsync or snapshot instant up to it has been performed. A restarting server passes it to
+  // Crash, since the restart time would invent syncs during the downtime.
+  sim::Instant LastSeen() const { return last_seen_; }
 
   Role role() const { return role_; }
   const std::string& ReplicationId() const { return repl_id_; }
@@ -151,6 +157,7 @@ class RedisModel {
   int64_t offset_ = 0;
   uint64_t repl_epoch_ = 0;
   sim::Instant last_record_time_;
+  sim::Instant last_seen_;
 };
 
 }  // namespace models::redis

@@ -5,7 +5,7 @@
 #include <string>
 #include <utility>
 
-#include "models/redis/check.h"
+#include "sim/assert.h"
 #include "models/redis/redis_model.h"
 
 namespace models::redis {
@@ -13,26 +13,29 @@ namespace models::redis {
 void RedisModel::Commit(std::vector<Argv> effects, sim::Instant now) {
   if (effects.empty()) return;
   // Only a primary produces writes: replicas refuse them (READONLY) and only hide expired keys.
-  REDIS_MODEL_CHECK(role_ == Role::kPrimary);
+  SIM_ASSERT(role_ == Role::kPrimary);
   // A clock that jumps back must not reorder the stream; the durable schedule needs order.
   last_record_time_ = std::max(now, last_record_time_);
   WriteRecord record{offset_ + 1, last_record_time_, std::move(effects)};
   offset_ = record.offset;
   durable_.Append(record);
-  backlog_.Append(record);
+  backlog_.Append(std::move(record));
 }
 
-void RedisModel::Advance(sim::Instant now) { durable_.Advance(now); }
+void RedisModel::Advance(sim::Instant now) {
+  last_seen_ = std::max(last_seen_, now);
+  durable_.Advance(now);
+}
 
 void RedisModel::ActiveExpireCycle(sim::Instant now) {
-  REDIS_MODEL_CHECK(script_run_.script == nullptr);
+  SIM_ASSERT(script_run_.script == nullptr);
   Advance(now);
   // Replicas wait for the primary's DEL, as real replicas do.
   if (role_ != Role::kPrimary) return;
   const int64_t now_ms = NowMs(now);
   for (const std::string& key : keyspace_.ExpiredKeys(now_ms, config_.active_expire_keys_max)) {
     const bool erased = keyspace_.Erase(key);
-    REDIS_MODEL_CHECK(erased);
+    SIM_ASSERT(erased);
     // One DEL record per key, as activeExpireCycle propagates them.
     Commit({{"DEL", key}}, now);
   }
@@ -41,7 +44,8 @@ void RedisModel::ActiveExpireCycle(sim::Instant now) {
 void RedisModel::Tick(sim::Instant now) { ActiveExpireCycle(now); }
 
 void RedisModel::Crash(sim::Instant now) {
-  REDIS_MODEL_CHECK(script_run_.script == nullptr);
+  SIM_ASSERT(script_run_.script == nullptr);
+  last_seen_ = std::max(last_seen_, now);
   keyspace_ = durable_.Recover(now);
   clients_.clear();
   offset_ = durable_.durable_offset();
@@ -72,7 +76,7 @@ FullSyncImage RedisModel::MakeFullSync() const {
 }
 
 void RedisModel::BecomeReplica(const FullSyncImage& image, sim::Instant now) {
-  REDIS_MODEL_CHECK(script_run_.script == nullptr);
+  SIM_ASSERT(script_run_.script == nullptr);
   Advance(now);
   role_ = Role::kReplica;
   keyspace_ = image.keyspace;
@@ -102,7 +106,7 @@ sim::Result<void> RedisModel::ApplyReplicated(const WriteRecord& record, sim::In
   last_record_time_ = std::max(now, last_record_time_);
   local.time = last_record_time_;
   durable_.Append(local);
-  backlog_.Append(local);
+  backlog_.Append(std::move(local));
   return {};
 }
 

@@ -1,20 +1,21 @@
 #include "models/redis/replication.h"
 
 #include <string>
+#include <utility>
 
-#include "models/redis/check.h"
+#include "sim/assert.h"
 
 namespace models::redis {
 
 ReplicationBacklog::ReplicationBacklog(size_t capacity_records)
     : capacity_records_(capacity_records) {
-  REDIS_MODEL_CHECK(capacity_records_ > 0);
+  SIM_ASSERT_GT(capacity_records_, 0u);
 }
 
-void ReplicationBacklog::Append(const WriteRecord& record) {
-  REDIS_MODEL_CHECK(record.offset == last_offset_ + 1);
-  records_.push_back(record);
+void ReplicationBacklog::Append(WriteRecord record) {
+  SIM_ASSERT_EQ(record.offset, last_offset_ + 1);
   last_offset_ = record.offset;
+  records_.push_back(std::move(record));
   while (records_.size() > capacity_records_) records_.pop_front();
 }
 

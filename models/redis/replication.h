@@ -20,7 +20,7 @@ class ReplicationBacklog {
   explicit ReplicationBacklog(size_t capacity_records);
 
   // REQUIRES: record.offset == last_offset() + 1.
-  void Append(const WriteRecord& record);
+  void Append(WriteRecord record);
   // Records with offset > after, at most max_records of them, oldest first. kNotFound when the
   // backlog no longer holds offset after + 1; kInvalid when after is beyond the stream's end.
   sim::Result<std::vector<WriteRecord>> Since(int64_t after, size_t max_records) const;

@@ -4,7 +4,7 @@
 
 #include <fmt/format.h>
 
-#include "models/redis/check.h"
+#include "sim/assert.h"
 
 namespace models::redis {
 
@@ -46,22 +46,23 @@ Reply Reply::Array(std::vector<Reply> elements) {
 }
 
 const std::string& Reply::str() const {
-  REDIS_MODEL_CHECK(type_ == Type::kStatus || type_ == Type::kError || type_ == Type::kBulk);
+  SIM_ASSERT_MSG(type_ == Type::kStatus || type_ == Type::kError || type_ == Type::kBulk,
+                 "str() of a reply that is not a string: " << ToString());
   return str_;
 }
 
 int64_t Reply::integer() const {
-  REDIS_MODEL_CHECK(type_ == Type::kInteger);
+  SIM_ASSERT(type_ == Type::kInteger);
   return integer_;
 }
 
 const std::vector<Reply>& Reply::elements() const {
-  REDIS_MODEL_CHECK(type_ == Type::kArray);
+  SIM_ASSERT(type_ == Type::kArray);
   return elements_;
 }
 
 std::vector<Reply>& Reply::mutable_elements() {
-  REDIS_MODEL_CHECK(type_ == Type::kArray);
+  SIM_ASSERT(type_ == Type::kArray);
   return elements_;
 }
 

@@ -64,6 +64,21 @@ std::string Show(const Argv& argv) {
   return out;
 }
 
+// Puts an EXISTS of every key before each DBSIZE (see SequenceRunner::Run).
+std::vector<Step> WithSweeps(const std::vector<Step>& steps) {
+  std::vector<Step> expanded;
+  for (const Step& step : steps) {
+    if (step.sleep_quanta == 0 && step.argv.size() == 1 &&
+        models::redis::Lower(step.argv[0]) == "dbsize") {
+      Argv sweep = {"EXISTS"};
+      sweep.insert(sweep.end(), kKeys.begin(), kKeys.end());
+      expanded.push_back(Step{sweep, 0, false});
+    }
+    expanded.push_back(step);
+  }
+  return expanded;
+}
+
 }  // namespace
 
 bool RepliesAgree(const Argv& command, const Reply& model, const Reply& real,
@@ -109,36 +124,24 @@ bool RepliesAgree(const Argv& command, const Reply& model, const Reply& real,
   return model == real;
 }
 
-Reply SequenceRunner::Real(const Argv& argv) {
-  auto reply = connection_.Command(argv);
-  if (!reply.ok()) throw std::runtime_error("real server: " + reply.error().ToString());
-  return std::move(reply.value());
-}
+Reply SequenceRunner::Real(const Argv& argv) { return real_.Command(argv); }
 
 Outcome SequenceRunner::Run(const std::vector<Step>& steps) {
   Real({"DISCARD"});  // a transaction left open by an aborted run; an error reply is fine
   if (Real({"FLUSHDB"}) != Reply::Ok()) throw std::runtime_error("FLUSHDB failed");
   models::redis::RedisModel model;
+  SimPort port;
   const Clock::time_point start = Clock::now();
   int64_t virtual_ms = 0;
   std::optional<std::vector<Argv>> queue;  // the model's queued commands while in MULTI
   Outcome out;
-  std::vector<Step> expanded;
-  for (const Step& step : steps) {
-    if (step.sleep_quanta == 0 && step.argv.size() == 1 &&
-        models::redis::Lower(step.argv[0]) == "dbsize") {
-      Argv sweep = {"EXISTS"};
-      sweep.insert(sweep.end(), kKeys.begin(), kKeys.end());
-      expanded.push_back(Step{sweep, 0, false});
-    }
-    expanded.push_back(step);
-  }
-  for (const Step& step : expanded) {
+  for (const Step& step : WithSweeps(steps)) {
     if (step.sleep_quanta > 0) {
       virtual_ms += step.sleep_quanta * kQuantumMs;
       total_sleep_ms_ += step.sleep_quanta * kQuantumMs;
       std::this_thread::sleep_until(start + std::chrono::milliseconds(virtual_ms));
       if (step.active_expire) model.Tick(Ms(virtual_ms));
+      port.AdvanceTo(Ms(virtual_ms));
       out.transcript += fmt::format("   -- sleep to t={} ms{}\n", virtual_ms,
                                     step.active_expire ? ", model active expiry" : "");
       continue;
@@ -152,16 +155,20 @@ Outcome SequenceRunner::Run(const std::vector<Step>& steps) {
       model_pttl = pttl.integer();
     }
     const Reply model_reply = model.Execute(step.argv, Ms(virtual_ms));
+    const Reply port_reply = port.Command(step.argv);
     const Reply real_reply = Real(step.argv);
     const auto elapsed =
         std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start);
     out.max_drift_ms = std::max<int64_t>(out.max_drift_ms, elapsed.count() - virtual_ms);
+    // The port runs the same model at the same virtual times: it must agree exactly.
+    out.port_agreed = port_reply == model_reply;
     const bool agree =
         RepliesAgree(step.argv, model_reply, real_reply, queue.value_or(std::vector<Argv>{}),
-                     model_pttl);
-    out.transcript += fmt::format("{} {}\n      model: {}\n      real:  {}\n",
+                     model_pttl) &&
+        out.port_agreed;
+    out.transcript += fmt::format("{} {}\n      model: {}\n      port:  {}\n      real:  {}\n",
                                   agree ? "  " : "!!", Show(step.argv), model_reply.ToString(),
-                                  real_reply.ToString());
+                                  port_reply.ToString(), real_reply.ToString());
     if (!agree) {
       out.agreed = false;
       break;

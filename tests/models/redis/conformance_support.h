@@ -1,6 +1,7 @@
 #pragma once
 // Shared machinery of the Redis conformance test: connecting to the real server, generating
-// command sequences, running one sequence against both a fresh RedisModel and the real server
+// command sequences, running one sequence against a fresh RedisModel, the real server (through
+// the HiredisClient port) and a simulated RedisServer node (through the SimRedisClient port),
 // with virtual time following real time, and the comparison rules.
 //
 // Timing discipline (why generated TTLs look odd): virtual time only moves in sleep steps of
@@ -23,8 +24,12 @@
 
 #include <rapidcheck.h>
 
+#include "models/redis/real/hiredis_client.h"
 #include "models/redis/real/hiredis_connection.h"
 #include "models/redis/redis_model.h"
+#include "models/redis/scripts.h"
+#include "models/redis/sim_redis_client.h"
+#include "sim/world.h"
 
 namespace redis_conformance {
 
@@ -54,6 +59,46 @@ void showValue(const Step& step, std::ostream& os);
 // the error text says how to start the servers.
 models::redis::real::HiredisConnection ConnectOrThrow();
 
+// The real server through the HiredisClient port; a World is only the executor of its tasks.
+// Transport failures throw (the test cannot judge without the server).
+class RealPort {
+ public:
+  RealPort() : client_(ConnectOrThrow()), executor_(0) {}
+  Reply Command(Argv argv);
+  Reply Eval(const models::redis::Script& script, const std::vector<std::string>& keys,
+             const std::vector<std::string>& args);
+
+ private:
+  Reply Run(sim::Task<sim::Result<Reply>> task);
+
+  models::redis::real::HiredisClient client_;
+  sim::World executor_;
+};
+
+// A fresh RedisServer node (default config: no persistence, serverCron every 100 ms) reached
+// through the SimRedisClient port. Links have no latency, so the server's model sees exactly
+// the virtual time the test's direct model is given.
+class SimPort {
+ public:
+  SimPort();
+  SimPort(const SimPort&) = delete;
+  SimPort& operator=(const SimPort&) = delete;
+
+  Reply Command(Argv argv);
+  Reply Eval(const models::redis::Script& script, const std::vector<std::string>& keys,
+             const std::vector<std::string>& args);
+  // Runs the world (the server's timers) up to t.
+  void AdvanceTo(sim::Instant t);
+
+ private:
+  Reply Run(sim::Task<sim::Result<Reply>> task);
+
+  sim::World world_;
+  models::redis::RedisModel model_;
+  sim::Node* server_ = nullptr;
+  std::optional<models::redis::SimRedisClient> client_;
+};
+
 rc::Gen<Argv> GenCommand();
 // A sequence of commands without pauses.
 rc::Gen<std::vector<Step>> GenUntimedSequence();
@@ -72,15 +117,18 @@ bool RepliesAgree(const Argv& command, const Reply& model, const Reply& real,
 
 struct Outcome {
   bool agreed = true;
+  bool port_agreed = true;  // SimRedisClient's replies equalled the direct model's
   int64_t max_drift_ms = 0;
   std::string transcript;  // every step with both replies, the first disagreement marked
 };
 
 class SequenceRunner {
  public:
-  explicit SequenceRunner(models::redis::real::HiredisConnection& connection)
-      : connection_(connection) {}
-  // Runs steps on a fresh model and the flushed real database. Before each DBSIZE both sides
+  explicit SequenceRunner(RealPort& real) : real_(real) {}
+  // Runs steps on a fresh model, the flushed real database (through HiredisClient) and a fresh
+  // RedisServer node (through SimRedisClient, whose replies must equal the direct model's
+  // exactly: same model, same virtual times, active expiry is invisible to every command but
+  // DBSIZE, which the sweep below covers). Before each DBSIZE all sides
   // get an EXISTS of every key: the real server's active expiry removes expired keys at
   // moments the test cannot control, and DBSIZE counts expired keys not yet removed, so the
   // sweep makes both sides remove them first (a lazy expiry, itself compared).
@@ -90,7 +138,7 @@ class SequenceRunner {
  private:
   Reply Real(const Argv& argv);
 
-  models::redis::real::HiredisConnection& connection_;
+  RealPort& real_;
   int64_t total_sleep_ms_ = 0;
 };
 

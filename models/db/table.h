@@ -1,0 +1,94 @@
+#pragma once
+// Row storage of one table: committed versions, the one uncommitted version a lock holder may
+// have written, unique indexes and the auto-increment counter.
+//
+// Fidelity contract: each row has at most two versions, the latest committed one and the
+// pending one of the session that holds its exclusive lock (strict two-phase locking makes
+// more impossible). A read sees the session's own pending version, else the latest committed
+// one (READ COMMITTED). Unique keys skip keys that contain NULL (MySQL and PostgreSQL both allow
+// repeated NULLs). A key held by another session's pending write (insert, update or delete) makes
+// the checker wait for that session, as PostgreSQL's unique check does; a committed key held
+// only under a FOR UPDATE lock is a duplicate at once (InnoDB would wait there). The
+// auto-increment counter never goes back: rolled back and failed inserts leave gaps, as in both
+// servers, and it survives a crash as in MySQL 8.
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "models/db/lock_manager.h"
+#include "models/db/value.h"
+
+namespace models::db {
+
+struct RowSlot {
+  std::optional<Row> committed;
+  bool has_pending = false;
+  std::optional<Row> pending;  // the writer's version; nullopt means the writer deleted the row
+  SessionId writer = 0;        // valid when has_pending
+};
+
+struct UniqueCheck {
+  enum class Verdict : uint8_t { kOk, kDuplicate, kWait };
+  Verdict verdict = Verdict::kOk;
+  std::string key_name;     // kDuplicate / kWait: which key
+  int64_t conflict_pk = 0;  // kDuplicate / kWait: the other row
+  SessionId writer = 0;     // kWait: whose pending write to wait for
+};
+
+class Table {
+ public:
+  Table(uint32_t id, TableDef def);
+
+  uint32_t id() const { return id_; }
+  const TableDef& def() const { return def_; }
+  const std::map<int64_t, RowSlot>& slots() const { return slots_; }
+  const RowSlot* Find(int64_t pk) const;
+
+  // The version `session` reads, or nullptr when it sees no row.
+  static const Row* Visible(const RowSlot& slot, SessionId session);
+  const Row* Visible(int64_t pk, SessionId session) const;
+
+  int64_t AllocateId() { return next_id_++; }
+  // An explicit id moves the counter past it, as MySQL does.
+  void NoteExplicitId(int64_t pk);
+  int64_t next_id() const { return next_id_; }
+
+  // Checks the unique keys of `candidate` (the new version of row `self_pk`) for `session`.
+  // With `old_version`, keys whose values did not change are not checked.
+  UniqueCheck CheckUnique(const Row& candidate, int64_t self_pk, SessionId session,
+                          const Row* old_version) const;
+
+  // Statement undo: Save before touching a slot, Restore to put it back exactly.
+  std::optional<RowSlot> Save(int64_t pk) const;
+  void Restore(int64_t pk, std::optional<RowSlot> saved);
+
+  // REQUIRES: `session` holds the row's lock. `version` nullopt deletes the row.
+  void WritePending(int64_t pk, SessionId session, std::optional<Row> version);
+  // Makes the pending version of `session` the committed one. Returns the after image
+  // (nullopt for a delete) when there was a pending write, for the commit log.
+  std::optional<std::optional<Row>> CommitPending(int64_t pk, SessionId session);
+  void AbortPending(int64_t pk, SessionId session);
+
+  // Replaces the committed version outright (replica apply). REQUIRES: no pending write.
+  void ApplyCommitted(int64_t pk, std::optional<Row> version);
+
+ private:
+  using KeyIndex = std::map<std::vector<Value>, std::set<int64_t>>;
+
+  std::optional<std::vector<Value>> KeyOf(size_t key, const Row& row) const;
+  void Replace(int64_t pk, std::optional<RowSlot> slot);
+  void Index(int64_t pk, const RowSlot& slot, bool add);
+
+  uint32_t id_;
+  TableDef def_;
+  std::vector<std::vector<size_t>> unique_columns_;  // column indexes per unique key
+  std::map<int64_t, RowSlot> slots_;
+  std::vector<KeyIndex> unique_;                      // key values -> rows with such a version
+  int64_t next_id_ = 1;
+};
+
+}  // namespace models::db
