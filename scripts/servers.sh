@@ -19,6 +19,16 @@ PG_PORT=${MALLSIM_PG_PORT:-5439}
 
 log() { echo "servers: $*" >&2; }
 
+# Fails at once when something already listens on the port (a stray server from an earlier
+# run would otherwise make the new one fail slowly and obscurely).
+port_free() {  # port_free PORT NAME
+  if ss -ltn "( sport = :$1 )" 2>/dev/null | grep -q LISTEN; then
+    log "port $1 for $2 is already in use: stop what listens there or move the port"
+    ss -ltnp "( sport = :$1 )" >&2 || true
+    return 1
+  fi
+}
+
 wait_for() {  # wait_for SECONDS DESCRIPTION COMMAND...
   local limit=$1 what=$2; shift 2
   local deadline=$((SECONDS + limit))
@@ -33,6 +43,7 @@ start_redis() {
   if [ -f "$RT/redis/redis.pid" ] && kill -0 "$(cat "$RT/redis/redis.pid")" 2>/dev/null; then
     log "redis already running on $REDIS_PORT"; return 0
   fi
+  port_free "$REDIS_PORT" redis
   redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --daemonize yes \
     --pidfile "$RT/redis/redis.pid" --dir "$RT/redis" --logfile "$RT/redis/redis.log" \
     --save '' --appendonly no
@@ -40,34 +51,45 @@ start_redis() {
   log "redis on 127.0.0.1:$REDIS_PORT"
 }
 
-rmq_env() {
-  env HOME="$RT/rmq/home" RABBITMQ_NODENAME=mallsim_rabbit@localhost \
-    RABBITMQ_NODE_IP_ADDRESS=127.0.0.1 RABBITMQ_NODE_PORT="$AMQP_PORT" \
-    RABBITMQ_DIST_PORT="$AMQP_DIST_PORT" RABBITMQ_MNESIA_BASE="$RT/rmq/mnesia" \
-    RABBITMQ_LOG_BASE="$RT/rmq/log" RABBITMQ_PID_FILE="$RT/rmq/rabbit.pid" \
-    RABBITMQ_CONFIG_FILE="$RT/rmq/rabbitmq" \
-    RABBITMQ_ENABLED_PLUGINS_FILE="$RT/rmq/enabled_plugins" ERL_EPMD_ADDRESS=127.0.0.1 \
-    ERL_EPMD_PORT=$((AMQP_PORT + 1000)) \
-    RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS="-kernel inet_dist_use_interface {127,0,0,1}" "$@"
+# The environment of the private RabbitMQ node (server and CLI alike).
+rmq_vars() {
+  RMQ_VARS=(HOME="$RT/rmq/home" RABBITMQ_NODENAME=mallsim_rabbit@localhost
+    RABBITMQ_NODE_IP_ADDRESS=127.0.0.1 RABBITMQ_NODE_PORT="$AMQP_PORT"
+    RABBITMQ_DIST_PORT="$AMQP_DIST_PORT" RABBITMQ_MNESIA_BASE="$RT/rmq/mnesia"
+    RABBITMQ_LOG_BASE="$RT/rmq/log" RABBITMQ_PID_FILE="$RT/rmq/rabbit.pid"
+    RABBITMQ_CONFIG_FILE="$RT/rmq/rabbitmq"
+    RABBITMQ_ENABLED_PLUGINS_FILE="$RT/rmq/enabled_plugins" ERL_EPMD_ADDRESS=127.0.0.1
+    ERL_EPMD_PORT=$((AMQP_PORT + 1000))
+    RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS="-kernel inet_dist_use_interface {127,0,0,1}")
 }
+rmq_env() { rmq_vars; env "${RMQ_VARS[@]}" "$@"; }
 
 start_rabbitmq() {
   mkdir -p "$RT/rmq/home" "$RT/rmq/mnesia" "$RT/rmq/log"
   if [ -f "$RT/rmq/rabbit.pid" ] && kill -0 "$(cat "$RT/rmq/rabbit.pid")" 2>/dev/null; then
     log "rabbitmq already running on $AMQP_PORT"; return 0
   fi
+  port_free "$AMQP_PORT" rabbitmq
+  port_free "$AMQP_DIST_PORT" "rabbitmq distribution"
+  port_free $((AMQP_PORT + 1000)) epmd
   printf 'listeners.tcp.default = 127.0.0.1:%s\nloopback_users = none\n' "$AMQP_PORT" \
     > "$RT/rmq/rabbitmq.conf"
   echo '[].' > "$RT/rmq/enabled_plugins"
   local epmd
   epmd=$(ls /usr/lib/erlang/erts-*/bin/epmd | head -1)
-  rmq_env "$epmd" -address 127.0.0.1 -port $((AMQP_PORT + 1000)) \
-    > "$RT/rmq/epmd.log" 2>&1 < /dev/null &
+  # Started directly (no wrapper), so $! is the process itself.
+  "$epmd" -address 127.0.0.1 -port $((AMQP_PORT + 1000)) > "$RT/rmq/epmd.log" 2>&1 < /dev/null &
   echo $! > "$RT/rmq/epmd.pid"
-  rmq_env setsid /usr/lib/rabbitmq/bin/rabbitmq-server > "$RT/rmq/stdout.log" 2>&1 < /dev/null &
+  rmq_vars
+  setsid env "${RMQ_VARS[@]}" /usr/lib/rabbitmq/bin/rabbitmq-server \
+    > "$RT/rmq/stdout.log" 2>&1 < /dev/null &
+  # The launcher leads its own process group: on failure the whole group goes, so no broker
+  # is left behind before it has written its pid file.
+  echo $! > "$RT/rmq/launcher.pid"
   if ! wait_for 180 rabbitmq rmq_env /usr/lib/rabbitmq/bin/rabbitmqctl \
       -n mallsim_rabbit@localhost await_startup --timeout 30; then
-    tail -20 "$RT/rmq/stdout.log" "$RT"/rmq/log/*.log >&2 || true
+    tail -n 20 "$RT/rmq/stdout.log" "$RT"/rmq/log/*.log >&2 || true
+    kill -KILL -- "-$(cat "$RT/rmq/launcher.pid")" 2>/dev/null || true
     return 1
   fi
   log "rabbitmq on 127.0.0.1:$AMQP_PORT"
@@ -107,6 +129,10 @@ stop_pidfile() {  # stop_pidfile FILE SIGNAL NAME
 stop_all() {
   stop_pidfile "$RT/redis/redis.pid" TERM redis
   stop_pidfile "$RT/rmq/rabbit.pid" TERM rabbitmq
+  if [ -f "$RT/rmq/launcher.pid" ]; then
+    kill -TERM -- "-$(cat "$RT/rmq/launcher.pid")" 2>/dev/null || true
+    rm -f "$RT/rmq/launcher.pid"
+  fi
   stop_pidfile "$RT/rmq/epmd.pid" TERM epmd
   stop_pidfile "$RT/pg/data/postmaster.pid" INT postgres
 }
