@@ -45,10 +45,10 @@ scripts/servers.sh start
 
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
-# A failing test gets one more try: simulated tests are deterministic and fail again, while
+# A failing test gets two more tries: simulated tests are deterministic and fail again, while
 # a conformance property can meet the real broker's scheduling once (known case: RabbitMQ's
 # drop-head against a consumer's delivery under load, mq.conformance generated sequences).
 for dir in "${dirs[@]}"; do
   echo "== tests in $dir"
-  (cd "$dir" && ctest --output-on-failure -j"$(nproc)" --timeout 900 --repeat until-pass:2)
+  (cd "$dir" && ctest --output-on-failure -j"$(nproc)" --timeout 900 --repeat until-pass:3)
 done
