@@ -3,6 +3,7 @@
 
 #include <utility>
 
+#include "models/mq/broker_reply.h"
 #include "sim/assert.h"
 
 namespace models::mq {
@@ -11,19 +12,6 @@ namespace {
 using Shared = SimBrokerClient::Shared;
 using Channel = SimBrokerClient::Channel;
 
-template <class T>
-sim::Result<T> Unpack(sim::Result<wire::Reply> reply) {
-  if (!reply.ok()) return reply.error();
-  T* value = std::get_if<T>(&reply.value());
-  SIM_ASSERT_MSG(value != nullptr, "broker reply of an unexpected kind " << reply.value().index());
-  return std::move(*value);
-}
-
-sim::Result<void> UnpackVoid(const sim::Result<wire::Reply>& reply) {
-  if (!reply.ok()) return reply.error();
-  SIM_ASSERT(std::holds_alternative<std::monostate>(reply.value()));
-  return {};
-}
 
 bool StartsWith(const std::string& s, const char* prefix) { return s.rfind(prefix, 0) == 0; }
 

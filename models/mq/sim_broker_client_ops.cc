@@ -2,24 +2,12 @@
 #include <utility>
 
 #include "models/mq/sim_broker_client.h"
+#include "models/mq/broker_reply.h"
 #include "sim/assert.h"
 
 namespace models::mq {
 namespace {
 
-template <class T>
-sim::Result<T> Unpack(sim::Result<wire::Reply> reply) {
-  if (!reply.ok()) return reply.error();
-  T* value = std::get_if<T>(&reply.value());
-  SIM_ASSERT_MSG(value != nullptr, "broker reply of an unexpected kind " << reply.value().index());
-  return std::move(*value);
-}
-
-sim::Result<void> UnpackVoid(const sim::Result<wire::Reply>& reply) {
-  if (!reply.ok()) return reply.error();
-  SIM_ASSERT(std::holds_alternative<std::monostate>(reply.value()));
-  return {};
-}
 
 }  // namespace
 
