@@ -246,6 +246,28 @@ StartedFault StartClock(const FaultTargets& t, const Json& p, sim::Rng& rng, con
                       std::make_unique<RestoreClock>(t.world, nodes)};
 }
 
+StartedFault StartRedisFailover(const FaultTargets& t, const Json&, sim::Rng&) {
+  if (!t.redis_failover) {
+    return StartedFault{FaultOutcome{false, {{"reason", "the workload runs no replicated Redis"}}}, {}};
+  }
+  return StartedFault{t.redis_failover(), {}};
+}
+
+StartedFault StartBrokerRestart(const FaultTargets& t, const Json&, sim::Rng&) {
+  std::vector<sim::Node*> crashed;
+  for (const std::string& name : t.brokers) {
+    sim::Node* n = t.world->FindNode(name);
+    SIM_ASSERT_MSG(n != nullptr, "unknown broker node " << name);
+    // The broker model decides what a crash loses (transient messages, unconfirmed
+    // publishes); the node's own disk is not where it keeps them.
+    if (n->Crash(sim::DiskLoss::kNone)) crashed.push_back(n);
+  }
+  Json detail{{"nodes", Names(crashed)}};
+  if (t.brokers.empty()) detail["reason"] = "the workload runs no broker";
+  if (crashed.empty()) return StartedFault{FaultOutcome{false, detail}, {}};
+  return StartedFault{FaultOutcome{true, detail}, std::make_unique<RestartOnStop>(crashed)};
+}
+
 }  // namespace
 
 std::vector<sim::Node*> PickNodes(const FaultTargets& t, const Json& params, sim::Rng& rng,
@@ -282,6 +304,10 @@ const std::vector<FaultKind>& AllFaultKinds() {
        [](const FaultTargets& t, const Json& p, sim::Rng& r) { return StartClock(t, p, r, "drift"); }},
       {"clock_jump", "Jump nodes' wall clocks by by_ms (permanent)",
        [](const FaultTargets& t, const Json& p, sim::Rng& r) { return StartClock(t, p, r, "jump"); }},
+      {"redis_failover", "Promote a replica of the workload's Redis group (Sentinel failover)",
+       &StartRedisFailover},
+      {"broker_restart", "Crash the workload's RabbitMQ brokers; stop starts them again",
+       &StartBrokerRestart},
   };
   return kinds;
 }

@@ -13,6 +13,13 @@
 //   clock_skew, clock_drift, clock_jump
 //              set a node's wall clock offset, drift (ppm) or jump it; stop undoes skew and
 //              drift (a jump is permanent, as an NTP step is).
+//   redis_failover
+//              Sentinel promotes a replica of the workload's Redis group (instantaneous;
+//              acknowledged writes the replica had not received are lost). Fires only when the
+//              workload runs replicated Redis and a replica can be promoted.
+//   broker_restart
+//              crashes the workload's RabbitMQ broker nodes (their connections die, unacked
+//              deliveries requeue, transient messages go); stop starts them again.
 // Every start and stop is written into the history with whether it actually fired (crashing
 // a node that is already down does not).
 
@@ -27,15 +34,19 @@
 
 namespace faults {
 
-// What a fault may act on: the world and the names of the nodes it may target.
-struct FaultTargets {
-  sim::World* world = nullptr;
-  std::vector<std::string> nodes;  // targetable nodes (clients usually excluded)
-};
-
 struct FaultOutcome {
   bool fired = false;
   nlohmann::json detail = nlohmann::json::object();  // what was done, e.g. the groups
+};
+
+// What a fault may act on: the world, the names of the nodes it may target, and the
+// middleware the workload runs (filled by Workload::AddFaultTargets).
+struct FaultTargets {
+  sim::World* world = nullptr;
+  std::vector<std::string> nodes;  // targetable nodes (clients usually excluded)
+  // Promotes a replica of the workload's Redis group; empty when it has none.
+  std::function<FaultOutcome()> redis_failover;
+  std::vector<std::string> brokers;  // the workload's broker nodes
 };
 
 // A started fault that knows how to undo itself.

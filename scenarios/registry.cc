@@ -1,6 +1,9 @@
 #include "scenarios/registry.h"
 
 #include "faults/fault.h"
+#include "scenarios/workloads/lock/register.h"
+#include "scenarios/workloads/mall/register.h"
+#include "scenarios/workloads/raft/register.h"
 #include "scenarios/workloads/reserve.h"
 
 namespace scenarios {
@@ -66,6 +69,9 @@ Registry Build() {
       {"reserve.sync", {"always", "never"}, "always", "fsync before acknowledging a reservation"},
       {"reserve.dedupe", {"on", "off"}, "on", "remember request ids so retries and duplicates count once"},
   };
+  RegisterMall(r);
+  RegisterRaft(r);
+  RegisterLock(r);
   return r;
 }
 

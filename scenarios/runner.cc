@@ -74,7 +74,8 @@ RunReport RunScenario(const RunConfig& c, const Registry& registry, const Budget
   const WorkloadEntry* we = registry.FindWorkload(c.workload);
   SIM_ASSERT_MSG(we != nullptr, "unknown workload " << c.workload);
   std::unique_ptr<Workload> workload = we->make();
-  const std::vector<std::string> targets = workload->Setup(env);
+  faults::FaultTargets targets{&world, workload->Setup(env)};
+  workload->AddFaultTargets(env, targets);
   std::vector<std::unique_ptr<checkers::Checker>> checks;
   for (const CheckerConfig& cc : c.checkers) {
     const CheckerEntry* ce = registry.FindChecker(cc.name);
@@ -82,7 +83,7 @@ RunReport RunScenario(const RunConfig& c, const Registry& registry, const Budget
     checks.push_back(ce->make());
     checks.back()->Attach(world);
   }
-  faults::Nemesis nemesis(&world, faults::FaultTargets{&world, targets}, NemesisRng(c.seed));
+  faults::Nemesis nemesis(&world, std::move(targets), NemesisRng(c.seed));
   if (c.faults.schedule == "swarm") {
     nemesis.Swarm(c.faults.swarm);
   } else if (c.faults.schedule == "scripted") {

@@ -11,6 +11,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "faults/fault.h"
 #include "sim/world.h"
 
 namespace scenarios {
@@ -31,6 +32,11 @@ class Workload {
   virtual ~Workload() = default;
   // Adds nodes and services; returns the names of the nodes faults may target.
   virtual std::vector<std::string> Setup(RunEnv& env) = 0;
+  // Names the middleware the middleware faults act on (redis_failover, broker_restart).
+  virtual void AddFaultTargets(RunEnv& env, faults::FaultTargets& targets) {
+    (void)env;
+    (void)targets;
+  }
   // Starts the clients (the chaos phase begins).
   virtual void StartClients(RunEnv& env) = 0;
   // No new operations from now on; operations in flight may still complete.

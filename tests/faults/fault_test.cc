@@ -195,3 +195,36 @@ TEST_CASE("swarm choices are decided by the seed and printed") {
   for (uint64_t seed = 12; seed < 20; ++seed) any_differs |= run(seed).first != a.first;
   CHECK(any_differs);
 }
+
+TEST_CASE("middleware faults act through the workload's targets and say when they cannot fire") {
+  sim::World world(9);
+  sim::Node& broker = world.AddNode("broker");
+  world.AddNode("app");
+  world.StartAll();
+  int failovers = 0;
+  faults::FaultTargets targets{&world, {"broker", "app"}};
+  targets.brokers = {"broker"};
+  targets.redis_failover = [&failovers] {
+    ++failovers;
+    return faults::FaultOutcome{true, {{"promoted", "redis2"}}};
+  };
+  faults::Nemesis nemesis(&world, targets, sim::Rng(5));
+  const size_t fo = nemesis.Apply("redis_failover", nlohmann::json::object(), std::nullopt);
+  CHECK(failovers == 1);
+  CHECK(nemesis.records()[fo].fired);
+  CHECK(nemesis.records()[fo].detail.at("promoted") == "redis2");
+
+  const size_t br = nemesis.Apply("broker_restart", nlohmann::json::object(), 300_ms);
+  CHECK(nemesis.records()[br].fired);
+  CHECK_FALSE(broker.up());
+  world.RunFor(400_ms);
+  CHECK(broker.up());
+  CHECK(broker.incarnation() == 2);
+  CHECK(HistoryFaults(world, "broker_restart", "start") == 1);
+  CHECK(HistoryFaults(world, "broker_restart", "stop") == 1);
+
+  // A workload without Redis or brokers: the faults are recorded as not fired.
+  faults::Nemesis bare(&world, faults::FaultTargets{&world, {"app"}}, sim::Rng(5));
+  CHECK_FALSE(bare.records()[bare.Apply("redis_failover", nlohmann::json::object(), std::nullopt)].fired);
+  CHECK_FALSE(bare.records()[bare.Apply("broker_restart", nlohmann::json::object(), 100_ms)].fired);
+}

@@ -1,0 +1,8 @@
+#pragma once
+// The registry entries (workloads, checkers, variants) of the lock area; called by Build() in
+// scenarios/registry.cc, so the registry stays one explicit table assembled in one place.
+
+namespace scenarios {
+struct Registry;
+void RegisterLock(Registry& registry);
+}  // namespace scenarios

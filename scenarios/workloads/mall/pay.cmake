@@ -1,0 +1,1 @@
+target_sources(mallsim_scenarios PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}/pay_register.cc)
