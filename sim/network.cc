@@ -41,6 +41,7 @@ void Network::NodeUp(NodeId node) {
 void Network::NodeDown(NodeId node) {
   SIM_ASSERT_LT(node, width_);
   up_[node] = false;
+  for (Binding& b : bindings_[node]) Retire(std::move(b.handler));
   bindings_[node].clear();
   // Messages in flight to the node are lost: their delivery events belong to the node's old
   // epoch and will be discarded, so free their slots here.
@@ -95,21 +96,29 @@ void Network::Unclog() {
 void Network::Bind(Endpoint at, Handler handler) {
   SIM_ASSERT_NE(at.port, kRpcReplyPort);
   SIM_ASSERT_LT(at.node, width_);
-  auto shared = std::make_shared<Handler>(std::move(handler));
+  auto owned = std::make_unique<Handler>(std::move(handler));
   for (Binding& b : bindings_[at.node]) {
     if (b.port == at.port) {
-      b.handler = std::move(shared);
+      Retire(std::move(b.handler));
+      b.handler = std::move(owned);
       return;
     }
   }
-  bindings_[at.node].push_back(Binding{at.port, std::move(shared)});
+  bindings_[at.node].push_back(Binding{at.port, std::move(owned)});
 }
 
 void Network::Unbind(Endpoint at) {
+  for (Binding& b : bindings_[at.node]) {
+    if (b.port == at.port) Retire(std::move(b.handler));
+  }
   std::erase_if(bindings_[at.node], [&](const Binding& b) { return b.port == at.port; });
 }
 
-void Network::Send(Envelope envelope) {
+void Network::Retire(std::unique_ptr<Handler> handler) {
+  if (delivering_ > 0) retired_.push_back(std::move(handler));
+}
+
+void Network::Send(Envelope&& envelope) {
   const NodeId from = envelope.from.node;
   const NodeId to = envelope.to.node;
   SIM_ASSERT_LT(from, width_);
@@ -131,14 +140,15 @@ void Network::Send(Envelope envelope) {
   }
   if (rng_.Chance(c.duplicate)) {
     ++stats_.duplicated;
-    Schedule(envelope, path, false);  // the copy takes its own path through the network
+    Envelope copy = envelope;
+    Schedule(std::move(copy), path, false);  // the copy takes its own path through the network
   }
   const bool reordered = rng_.Chance(c.reorder);
   if (reordered) ++stats_.reordered;
   Schedule(std::move(envelope), path, !reordered);
 }
 
-void Network::Schedule(Envelope envelope, PathState& path, bool fifo) {
+void Network::Schedule(Envelope&& envelope, PathState& path, bool fifo) {
   if (path.in_flight >= path.config.capacity) {
     ++stats_.dropped_capacity;
     return;
@@ -190,8 +200,10 @@ void Network::Deliver(uint32_t slot) {
   }
   for (Binding& b : bindings_[to]) {
     if (b.port == envelope.to.port) {
-      const std::shared_ptr<Handler> keep = b.handler;
-      (*keep)(std::move(envelope));
+      Handler* handler = b.handler.get();  // b may move if the handler binds a port
+      ++delivering_;
+      (*handler)(std::move(envelope));
+      if (--delivering_ == 0) retired_.clear();
       return;
     }
   }

@@ -105,7 +105,7 @@ class Network {
   // The RPC layer's hook for replies and refusals arriving at a node.
   void SetReplyHandler(ReplyHandler handler) { reply_handler_ = std::move(handler); }
 
-  void Send(Envelope envelope);
+  void Send(Envelope&& envelope);
   void Send(Endpoint from, Endpoint to, std::any payload) {
     Send(Envelope{from, to, EnvelopeKind::kMessage, 0, std::move(payload)});
   }
@@ -127,13 +127,16 @@ class Network {
   };
   struct Binding {
     Port port;
-    std::shared_ptr<Handler> handler;  // shared: a handler may rebind its port while running
+    std::unique_ptr<Handler> handler;
   };
 
   PathState& Path(NodeId from, NodeId to) { return paths_[from * width_ + to]; }
   const PathState& Path(NodeId from, NodeId to) const { return paths_[from * width_ + to]; }
   void Resize(size_t width);
-  void Schedule(Envelope envelope, PathState& path, bool fifo);
+  void Schedule(Envelope&& envelope, PathState& path, bool fifo);
+  // A handler being unbound or replaced may be the one running: it is destroyed once the
+  // delivery that runs it returns.
+  void Retire(std::unique_ptr<Handler> handler);
   static void DeliverThunk(void* ctx, uint64_t slot);
   void Deliver(uint32_t slot);
   void Refuse(const Envelope& request);
@@ -146,6 +149,8 @@ class Network {
   std::vector<PathState> paths_;
   std::vector<bool> up_;
   std::vector<std::vector<Binding>> bindings_;
+  std::vector<std::unique_ptr<Handler>> retired_;
+  int delivering_ = 0;
   std::vector<Slot> slots_;
   std::vector<uint32_t> free_slots_;
   ReplyHandler reply_handler_;

@@ -1,6 +1,6 @@
 #include "sim/rng.h"
 
-#include <cmath>
+#include <cstring>
 
 #include "sim/assert.h"
 #include "sim/int128.h"
@@ -77,12 +77,18 @@ bool Rng::Chance(Ratio ratio) {
 double Rng::Ln(double x) {
   SIM_ASSERT(x > 0.0);
   SIM_ASSERT(x <= 1.0);
-  // x = m * 2^e with m in [0.5, 1): frexp is exact. ln(m) = 2 atanh((m-1)/(m+1)), a series
-  // in y^2 (Horner form). Only IEEE-754 basic
-  // operations are used (and -ffp-contract=off forbids fusing them), hence bit-identical
-  // results everywhere, unlike libm's log.
-  int e = 0;
-  double m = std::frexp(x, &e);
+  // x = m * 2^e with m in [0.5, 1), read off the IEEE-754 bits (what frexp does, without
+  // the call; x >= 2^-53 is never subnormal). ln(m) = 2 atanh((m-1)/(m+1)), a series in y^2
+  // (Horner form). Only IEEE-754 basic operations are used (and -ffp-contract=off forbids
+  // fusing them), hence bit-identical results everywhere, unlike libm's log.
+  uint64_t bits = 0;
+  std::memcpy(&bits, &x, sizeof bits);
+  const auto biased = static_cast<int>((bits >> 52) & 0x7ff);
+  SIM_ASSERT(biased != 0);
+  int e = biased - 1022;
+  bits = (bits & ~(uint64_t{0x7ff} << 52)) | (uint64_t{1022} << 52);
+  double m = 0;
+  std::memcpy(&m, &bits, sizeof m);
   if (m < 0.70710678118654752440) {  // center m on 1 so |y| <= 0.172 and ln(1) is exactly 0
     m *= 2.0;
     e -= 1;

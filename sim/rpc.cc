@@ -10,8 +10,7 @@ RpcLayer::RpcLayer(Scheduler& scheduler, Network& network)
 void RpcLayer::CallAwaiter::await_suspend(std::coroutine_handle<> h) {
   Scheduler& s = rpc->scheduler_;
   const Owner owner = s.CurrentOwner();
-  id = rpc->next_id_++;
-  rpc->pending_.emplace(id, Pending{h, owner, this});
+  id = rpc->pending_.Insert(Pending{h, owner, this});
   s.At(s.Now() + timeout, Owner{}, Action{&RpcLayer::TimeoutThunk, rpc, id});
   rpc->network_.Send(Envelope{Endpoint{owner.node, kRpcReplyPort}, to, EnvelopeKind::kRequest,
                               id, std::move(request)});
@@ -19,7 +18,7 @@ void RpcLayer::CallAwaiter::await_suspend(std::coroutine_handle<> h) {
 
 RpcLayer::CallAwaiter::~CallAwaiter() {
   // A crash destroys the awaiting frame: forget the call so no reply resumes it.
-  if (id != 0) rpc->pending_.erase(id);
+  if (id != 0) rpc->pending_.Erase(id);
 }
 
 void RpcLayer::OnReply(Envelope&& e) {
@@ -32,15 +31,15 @@ void RpcLayer::OnReply(Envelope&& e) {
 
 void RpcLayer::TimeoutThunk(void* ctx, uint64_t id) {
   auto* rpc = static_cast<RpcLayer*>(ctx);
-  if (rpc->pending_.count(id) != 0) ++rpc->timeouts_;
+  if (rpc->pending_.Find(id) != nullptr) ++rpc->timeouts_;
   rpc->Finish(id, Error{Errc::kTimeout, "no reply in time"});
 }
 
 void RpcLayer::Finish(uint64_t id, Result<std::any> outcome) {
-  auto it = pending_.find(id);
-  if (it == pending_.end()) return;  // already finished: a late or duplicated reply
-  Pending p = it->second;
-  pending_.erase(it);
+  const Pending* found = pending_.Find(id);
+  if (found == nullptr) return;  // already finished: a late or duplicated reply
+  const Pending p = *found;
+  pending_.Erase(id);
   if (!scheduler_.IsCurrent(p.owner)) return;  // the caller crashed meanwhile
   p.awaiter->outcome = std::move(outcome);
   scheduler_.Resume(p.h, p.owner);

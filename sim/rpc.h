@@ -11,8 +11,8 @@
 #include <coroutine>
 #include <cstdint>
 #include <functional>
-#include <map>
 
+#include "sim/id_window.h"
 #include "sim/network.h"
 #include "sim/result.h"
 #include "sim/scheduler.h"
@@ -45,7 +45,7 @@ class RpcLayer {
     return CallAwaiter{this, to, std::move(request), timeout};
   }
 
-  uint64_t calls() const { return next_id_ - 1; }
+  uint64_t calls() const { return pending_.next_id() - 1; }
   uint64_t timeouts() const { return timeouts_; }
 
  private:
@@ -60,9 +60,8 @@ class RpcLayer {
 
   Scheduler& scheduler_;
   Network& network_;
-  uint64_t next_id_ = 1;
   uint64_t timeouts_ = 0;
-  std::map<uint64_t, Pending> pending_;
+  IdWindow<Pending> pending_;
 };
 
 }  // namespace sim

@@ -1,5 +1,7 @@
 #include "sim/scheduler.h"
 
+#include <algorithm>
+
 #include "sim/assert.h"
 
 namespace sim {
@@ -50,23 +52,22 @@ void Scheduler::At(Instant t, Owner owner, Action action) {
   if (t.nanos() == now_) {
     ReadyPush(Event{t.nanos(), seq, Payload{action, owner}});
   } else {
-    HeapPush(t.nanos(), seq, Payload{action, owner});
+    RadixPush(t.nanos(), seq, Payload{action, owner});
   }
 }
 
 uint64_t Scheduler::AddTimer(Instant t, Owner owner, Action action) {
-  const uint64_t id = next_timer_id_++;
-  timers_.emplace(id, action);
+  const uint64_t id = timers_.Insert(action);
   At(t, owner, Action{&Scheduler::TimerThunk, this, id});
   return id;
 }
 
 void Scheduler::TimerThunk(void* ctx, uint64_t id) {
   auto* s = static_cast<Scheduler*>(ctx);
-  auto it = s->timers_.find(id);
-  if (it == s->timers_.end()) return;  // cancelled
-  const Action action = it->second;
-  s->timers_.erase(it);
+  const Action* found = s->timers_.Find(id);
+  if (found == nullptr) return;  // cancelled
+  const Action action = *found;
+  s->timers_.Erase(id);
   action.fn(action.ctx, action.arg);
 }
 
@@ -98,7 +99,7 @@ void Scheduler::Unpause(NodeId node) {
   for (const Payload& p : parked) At(Now(), p.owner, p.action);
 }
 
-void Scheduler::HeapPush(int64_t time, uint64_t seq, const Payload& p) {
+void Scheduler::RadixPush(int64_t time, uint64_t seq, const Payload& p) {
   uint32_t slot;
   if (free_payloads_.empty()) {
     slot = static_cast<uint32_t>(payloads_.size());
@@ -110,48 +111,89 @@ void Scheduler::HeapPush(int64_t time, uint64_t seq, const Payload& p) {
     payloads_[slot] = p;
   }
   SIM_ASSERT_LT(seq, uint64_t{1} << (64 - kSlotBits));
-  const HeapKey key{time, (seq << kSlotBits) | slot};
-  // 4-ary min-heap: shallower than a binary heap.
-  size_t i = heap_.size();
-  heap_.push_back(key);
-  while (i > 0) {
-    const size_t parent = (i - 1) / 4;
-    if (!Before(key, heap_[parent])) break;
-    heap_[i] = heap_[parent];
-    i = parent;
-  }
-  heap_[i] = key;
+  // A run that stopped at a time limit may have looked ahead past `time` already.
+  if (time < radix_base_) Rebase(time);
+  RadixInsert(Key{time, (seq << kSlotBits) | slot});
+  ++radix_size_;
 }
 
-Scheduler::Event Scheduler::HeapPop() {
-  const HeapKey top = heap_.front();
-  const HeapKey last = heap_.back();
-  heap_.pop_back();
-  const size_t n = heap_.size();
-  if (n > 0) {
-    // Bottom-up: walk the hole down along the smallest children to a leaf without comparing
-    // against `last` (which almost always belongs near the bottom), then sift `last` up.
-    size_t i = 0;
-    for (;;) {
-      const size_t first = 4 * i + 1;
-      if (first >= n) break;
-      size_t best = first;
-      const size_t end = first + 4 < n ? first + 4 : n;
-      for (size_t c = first + 1; c < end; ++c) best = Before(heap_[c], heap_[best]) ? c : best;
-      heap_[i] = heap_[best];
-      i = best;
-    }
-    while (i > 0) {
-      const size_t parent = (i - 1) / 4;
-      if (!Before(last, heap_[parent])) break;
-      heap_[i] = heap_[parent];
-      i = parent;
-    }
-    heap_[i] = last;
+void Scheduler::RadixInsert(const Key& k) {
+  const auto x = static_cast<uint64_t>(k.time ^ radix_base_);
+  if (x == 0) {
+    due_.push_back(k);  // later sequence numbers than what due_ holds: order is kept
+    return;
   }
-  const auto slot = static_cast<uint32_t>(top.order & ((1u << kSlotBits) - 1));
+  const int level = (63 - __builtin_clzll(x)) / 8;
+  const auto digit = static_cast<int>((static_cast<uint64_t>(k.time) >> (8 * level)) & 0xff);
+  buckets_[level][digit].push_back(k);
+  occupied_[level][digit / 64] |= uint64_t{1} << (digit % 64);
+  levels_occupied_ |= 1u << level;
+}
+
+void Scheduler::MarkEmpty(int level, int digit) {
+  occupied_[level][digit / 64] &= ~(uint64_t{1} << (digit % 64));
+  const uint64_t* words = occupied_[level];
+  if ((words[0] | words[1] | words[2] | words[3]) == 0) levels_occupied_ &= ~(1u << level);
+}
+
+// Lowers the base below every key: each key is filed again. Only after a run stopped at a
+// time limit short of the earliest event it had looked at, so rare.
+void Scheduler::Rebase(int64_t time) {
+  std::vector<Key> all(due_.begin() + static_cast<ptrdiff_t>(due_head_), due_.end());
+  due_.clear();
+  due_head_ = 0;
+  for (int level = 0; level < kLevels; ++level) {
+    for (int digit = 0; digit < kDigits; ++digit) {
+      std::vector<Key>& b = buckets_[level][digit];
+      all.insert(all.end(), b.begin(), b.end());
+      b.clear();
+    }
+    for (uint64_t& w : occupied_[level]) w = 0;
+  }
+  levels_occupied_ = 0;
+  radix_base_ = time;
+  for (const Key& k : all) RadixInsert(k);  // every key is later than `time`
+}
+
+int64_t Scheduler::RadixMin() {
+  if (due_head_ < due_.size()) return radix_base_;
+  due_.clear();
+  due_head_ = 0;
+  const int level = __builtin_ctz(levels_occupied_);
+  int digit = 0;
+  for (int w = 0; w < kDigits / 64; ++w) {
+    if (occupied_[level][w] != 0) {
+      digit = 64 * w + __builtin_ctzll(occupied_[level][w]);
+      break;
+    }
+  }
+  std::vector<Key>& from = buckets_[level][digit];
+  MarkEmpty(level, digit);
+  if (level == 0) {
+    // Every key of a level-0 bucket has the same time.
+    radix_base_ = from.front().time;
+    due_.swap(from);
+  } else {
+    int64_t min = from.front().time;
+    for (const Key& k : from) min = k.time < min ? k.time : min;
+    radix_base_ = min;
+    // The keys share every digit above `level` with the new base, so each goes to a lower
+    // level, or to due_ when its time is the base.
+    for (const Key& k : from) RadixInsert(k);
+    from.clear();
+  }
+  if (due_.size() > 1) {
+    std::sort(due_.begin(), due_.end(), [](const Key& x, const Key& y) { return x.order < y.order; });
+  }
+  return radix_base_;
+}
+
+Scheduler::Event Scheduler::RadixPop() {
+  const Key k = due_[due_head_++];
+  --radix_size_;
+  const auto slot = static_cast<uint32_t>(k.order & ((1u << kSlotBits) - 1));
   free_payloads_.push_back(slot);
-  return Event{top.time, top.order >> kSlotBits, payloads_[slot]};
+  return Event{k.time, k.order >> kSlotBits, payloads_[slot]};
 }
 
 void Scheduler::ReadyPush(const Event& e) {
@@ -172,14 +214,6 @@ Scheduler::Event Scheduler::ReadyPop() {
   ready_head_ = (ready_head_ + 1) & (ready_.size() - 1);
   --ready_count_;
   return e;
-}
-
-bool Scheduler::ReadyFirst() const {
-  if (ready_count_ == 0) return false;
-  if (heap_.empty()) return true;
-  const Event& r = ready_[ready_head_];
-  const HeapKey& h = heap_.front();
-  return r.time < h.time || (r.time == h.time && r.seq < (h.order >> kSlotBits));
 }
 
 void Scheduler::Dispatch(int64_t time, const Payload& p) {
@@ -212,18 +246,17 @@ StopReason Scheduler::Run(RunLimits limits, const std::function<bool()>& stop_wh
       reason = StopReason::kEventLimit;
       break;
     }
-    const bool ready_due = ready_count_ > 0;
-    const bool heap_due = !heap_.empty() && heap_.front().time <= limits.until.nanos();
-    if (!ready_due && !heap_due) {
-      if (ready_count_ == 0 && heap_.empty()) {
-        reason = StopReason::kIdle;
-      } else {
-        reason = StopReason::kTimeLimit;
-      }
+    // Radix events at Now() were scheduled before Now() was reached, so before any event of
+    // the ring: they go first.
+    const int64_t radix_min = radix_size_ > 0 ? RadixMin() : 0;
+    const bool radix_due = radix_size_ > 0 && radix_min <= limits.until.nanos();
+    if (ready_count_ == 0 && !radix_due) {
+      reason = radix_size_ == 0 ? StopReason::kIdle : StopReason::kTimeLimit;
       if (limits.until != Instant::Max() && limits.until.nanos() > now_) now_ = limits.until.nanos();
       break;
     }
-    const Event e = ReadyFirst() ? ReadyPop() : HeapPop();
+    const bool radix_first = ready_count_ == 0 || (radix_due && radix_min == now_);
+    const Event e = radix_first ? RadixPop() : ReadyPop();
     SIM_ASSERT_GE(e.time, now_);
     SIM_ASSERT(e.time == now_ || ready_count_ == 0);
     now_ = e.time;

@@ -11,16 +11,20 @@
 //   - Pause(owner) parks the owner's events as they come due; Unpause re-posts them at the
 //     current time in their original order. Time goes on for everyone else.
 //
-// Events due now go to a FIFO ring; later ones to a 4-ary heap. The next event is the smaller
-// (time, seq) of the two fronts. All events in the ring have time == Now().
+// Events due now go to a FIFO ring; later ones to a radix heap over their times (Ahuja,
+// Mehlhorn, Orlin and Tarjan, 1990) with 8-bit digits, which is also a hierarchical timing
+// wheel: time never goes backwards, so a key is filed by the highest digit in which it differs
+// from the last extracted minimum (its level) and by its value in that digit, and moves down at
+// most once per level (twice for a timer 16 ms ahead). Equal times leave in sequence order, and
+// they precede the ring's events at that time, which were scheduled later. All events in the
+// ring have time == Now().
 
 #include <coroutine>
 #include <cstdint>
 #include <functional>
-#include <map>
 #include <vector>
 
-#include "sim/int128.h"
+#include "sim/id_window.h"
 #include "sim/time.h"
 
 namespace sim {
@@ -85,7 +89,7 @@ class Scheduler final : public Executor {
   // Cancellable timers: `action` runs at t unless CancelTimer(id) came first. For waits
   // whose awaiter may be gone before the deadline (signals, timeouts).
   uint64_t AddTimer(Instant t, Owner owner, Action action);
-  void CancelTimer(uint64_t id) { timers_.erase(id); }
+  void CancelTimer(uint64_t id) { timers_.Erase(id); }
 
   // Owners (nodes). Owner 0, the world, always exists and is never killed or paused.
   NodeId AddOwner();
@@ -105,23 +109,29 @@ class Scheduler final : public Executor {
 
   uint64_t events_run() const { return events_run_; }
   uint64_t events_discarded() const { return events_discarded_; }
-  size_t pending() const { return heap_.size() + ready_count_; }
+  size_t pending() const { return radix_size_ + ready_count_; }
   // A rolling hash of (time, owner) of every event run: a cheap second witness of
   // determinism beside the trace hash.
   uint64_t schedule_hash() const { return schedule_hash_; }
   // Bytes the event queues hold now (heap keys, payload slab, ready ring; spare capacity
   // included).
   size_t queue_bytes() const {
-    return heap_.capacity() * sizeof(HeapKey) + payloads_.capacity() * sizeof(Payload) +
+    size_t keys = due_.capacity();
+    for (const auto& level : buckets_) {
+      for (const auto& b : level) keys += b.capacity();
+    }
+    return keys * sizeof(Key) + payloads_.capacity() * sizeof(Payload) +
            free_payloads_.capacity() * sizeof(uint32_t) + ready_.capacity() * sizeof(Event);
   }
 
  private:
-  // The heap orders 16-byte keys; the action and owner wait in a slab. `order` packs the
-  // sequence number (high 40 bits) over the slab slot (low 24 bits), so comparing (time,
-  // order) compares (time, seq). Four children of a heap node fill one cache line.
+  // The radix heap holds 16-byte keys; the action and owner wait in a slab. `order` packs the
+  // sequence number (high 40 bits) over the slab slot (low 24 bits), so ordering by order is
+  // ordering by seq.
   static constexpr int kSlotBits = 24;
-  struct HeapKey {
+  static constexpr int kLevels = 8;     // digits of a 64-bit time
+  static constexpr int kDigits = 256;
+  struct Key {
     int64_t time;
     uint64_t order;
   };
@@ -140,17 +150,16 @@ class Scheduler final : public Executor {
     std::vector<Payload> parked;
   };
 
-  // Time is never negative, so (time, order) compares as one unsigned 128-bit number:
-  // branch-free, which matters on the hottest path of the simulator.
-  static bool Before(const HeapKey& a, const HeapKey& b) {
-    return ((static_cast<UInt128>(static_cast<uint64_t>(a.time)) << 64) | a.order) <
-           ((static_cast<UInt128>(static_cast<uint64_t>(b.time)) << 64) | b.order);
-  }
-  void HeapPush(int64_t time, uint64_t seq, const Payload& p);
-  Event HeapPop();
+  void RadixPush(int64_t time, uint64_t seq, const Payload& p);
+  void RadixInsert(const Key& k);
+  // The earliest time in the radix heap; moves the keys of that time to due_ (in sequence
+  // order). REQUIRES: radix_size_ > 0.
+  int64_t RadixMin();
+  Event RadixPop();  // REQUIRES: RadixMin() was called and nothing was pushed since
+  void Rebase(int64_t time);
+  void MarkEmpty(int level, int digit);
   void ReadyPush(const Event& e);
   Event ReadyPop();
-  bool ReadyFirst() const;  // REQUIRES: something is pending
   void Dispatch(int64_t time, const Payload& p);
 
   int64_t now_ = 0;
@@ -161,15 +170,20 @@ class Scheduler final : public Executor {
   uint64_t events_run_ = 0;
   uint64_t events_discarded_ = 0;
   uint64_t schedule_hash_ = 0xcbf29ce484222325ULL;
-  std::vector<HeapKey> heap_;
+  std::vector<Key> buckets_[kLevels][kDigits];
+  uint64_t occupied_[kLevels][kDigits / 64] = {};  // which buckets are not empty
+  uint32_t levels_occupied_ = 0;                   // which levels have a bucket that is not
+  std::vector<Key> due_;        // the keys whose time is radix_base_, by sequence
+  size_t due_head_ = 0;         // due_ drains from the front
+  size_t radix_size_ = 0;
+  int64_t radix_base_ = 0;      // <= every key in the radix heap
   std::vector<Payload> payloads_;
   std::vector<uint32_t> free_payloads_;
   std::vector<Event> ready_;  // ring buffer, capacity a power of two
   size_t ready_head_ = 0;
   size_t ready_count_ = 0;
   std::vector<OwnerState> owners_;
-  std::map<uint64_t, Action> timers_;
-  uint64_t next_timer_id_ = 1;
+  IdWindow<Action> timers_;
   static void TimerThunk(void* ctx, uint64_t id);
 };
 

@@ -104,3 +104,57 @@ TEST_CASE("killed owners' events are discarded and paused owners' events are par
   CHECK(log.seen[0] == std::pair<int64_t, uint64_t>{10'000'000, 2});
   CHECK(log.seen[1] == std::pair<int64_t, uint64_t>{10'000'000, 3});
 }
+
+namespace {
+// Events that schedule further events at random distances (zero, nanoseconds, or hours away),
+// so keys cross every digit of the radix heap; each records (time, seq) as it runs.
+struct Chain {
+  sim::Scheduler* s;
+  std::vector<int64_t> deltas;  // drawn by the property
+  size_t next_delta = 0;
+  uint64_t next_seq = 0;        // mirrors the scheduler's sequence numbers
+  size_t scheduled = 0;
+  std::vector<std::pair<int64_t, uint64_t>> ran;
+
+  void Schedule(int64_t delta) {
+    ++scheduled;
+    s->At(s->Now() + sim::Duration::Nanos(delta), sim::Owner{},
+          sim::Action{&Chain::Fire, this, next_seq++});
+  }
+  static void Fire(void* ctx, uint64_t seq) {
+    auto* c = static_cast<Chain*>(ctx);
+    c->ran.emplace_back(c->s->Now().nanos(), seq);
+    if (c->next_delta < c->deltas.size()) c->Schedule(c->deltas[c->next_delta++]);
+    if (c->next_delta < c->deltas.size() && c->deltas[c->next_delta] % 3 == 0) {
+      c->Schedule(c->deltas[c->next_delta++]);
+    }
+  }
+};
+}  // namespace
+
+TEST_CASE("every event runs exactly in (time, seq) order across time-limit and event-limit stops") {
+  rc::prop("chains with stops", [] {
+    const auto shift = rc::gen::inRange(0, 44);
+    const auto delta = rc::gen::map(rc::gen::pair(shift, rc::gen::inRange<int64_t>(0, 1 << 20)),
+                                    [](std::pair<int, int64_t> p) {
+                                      return p.second == 0 ? int64_t{0} : (p.second << p.first) >> 20;
+                                    });
+    sim::Scheduler s;
+    Chain c{&s, *rc::gen::container<std::vector<int64_t>>(400, delta)};
+    const auto starts = *rc::gen::inRange<size_t>(1, 20);
+    for (size_t i = 0; i < starts && c.next_delta < c.deltas.size(); ++i) c.Schedule(c.deltas[c.next_delta++]);
+    // Stops at times short of the next event (the radix heap has looked ahead and must take
+    // earlier keys afterwards) and after a few events, with new work scheduled in between.
+    const auto stops = *rc::gen::container<std::vector<std::pair<int, int64_t>>>(
+        rc::gen::pair(rc::gen::inRange(0, 3), delta));
+    for (const auto& [kind, d] : stops) {
+      if (kind == 0) s.RunFor(sim::Duration::Nanos(d));
+      if (kind == 1) s.Run(sim::RunLimits{sim::Instant::Max(), static_cast<uint64_t>(d % 7)});
+      if (kind == 2 && c.next_delta < c.deltas.size()) c.Schedule(c.deltas[c.next_delta++] / 2);
+    }
+    s.RunUntilIdle();
+    RC_ASSERT(c.ran.size() == c.scheduled);
+    for (size_t i = 1; i < c.ran.size(); ++i) RC_ASSERT(c.ran[i - 1] < c.ran[i]);
+    RC_ASSERT(s.pending() == 0u);
+  });
+}

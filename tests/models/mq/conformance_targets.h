@@ -193,6 +193,15 @@ class RealTarget final : public Target {
   std::vector<std::unique_ptr<mq::AmqpConnection>> conns_;
   std::set<std::string> queues_;
   std::set<std::string> exchanges_;
+  // Dead-lettering is asynchronous in RabbitMQ: the source queue's process republishes to the
+  // target queue's, so a client's next command on the target can overtake it. Before touching
+  // a dead-letter target after an operation that may dead-letter, wait for it to land (the
+  // model is synchronous, so the two would otherwise disagree by timing, not by semantics).
+  void NoteMayDeadLetter() { dead_letter_pending_ = !dead_letter_sources_.empty(); }
+  void SettleBefore(const std::string& queue);
+  std::set<std::string> dead_letter_sources_;
+  std::set<std::string> dead_letter_targets_;
+  bool dead_letter_pending_ = false;
 };
 
 // A name prefix unique to this process and moment, so reruns never collide.

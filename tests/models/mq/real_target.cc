@@ -77,6 +77,11 @@ sim::Result<void> RealTarget::DeleteExchange(Ch ch, const std::string& name) {
 sim::Result<mq::QueueDeclareOk> RealTarget::DeclareQueue(Ch ch, const std::string& name,
                                                          const mq::QueueOptions& o) {
   if (!o.passive) queues_.insert(name);
+  if (!o.passive && o.args.dead_letter_exchange) {
+    dead_letter_sources_.insert(name);
+    dead_letter_targets_.insert(o.args.dead_letter_routing_key.value_or(name));
+  }
+  SettleBefore(name);
   return C(ch.client).DeclareQueue(Id(ch), name, o);
 }
 
@@ -85,6 +90,7 @@ sim::Result<uint32_t> RealTarget::DeleteQueue(Ch ch, const std::string& name) {
 }
 
 sim::Result<uint32_t> RealTarget::PurgeQueue(Ch ch, const std::string& name) {
+  SettleBefore(name);
   return C(ch.client).PurgeQueue(Id(ch), name);
 }
 
@@ -102,6 +108,8 @@ sim::Result<void> RealTarget::ConfirmSelect(Ch ch) { return C(ch.client).Confirm
 
 sim::Result<uint64_t> RealTarget::Publish(Ch ch, const std::string& x, const std::string& key,
                                           const mq::Message& m, bool mandatory) {
+  NoteMayDeadLetter();  // max-length drop-head dead-letters the head
+  SettleBefore(key);
   return C(ch.client).Publish(Id(ch), x, key, m, mq::PublishOptions{mandatory});
 }
 
@@ -115,6 +123,7 @@ sim::Result<void> RealTarget::Qos(Ch ch, uint16_t prefetch) {
 
 sim::Result<std::string> RealTarget::Consume(Ch ch, const std::string& q,
                                              const std::string& tag, bool no_ack) {
+  SettleBefore(q);
   return C(ch.client).Consume(Id(ch), q, tag, no_ack);
 }
 
@@ -123,6 +132,7 @@ sim::Result<void> RealTarget::Cancel(Ch ch, const std::string& tag) {
 }
 
 sim::Result<mq::GetResult> RealTarget::Get(Ch ch, const std::string& q, bool no_ack) {
+  SettleBefore(q);
   return C(ch.client).Get(Id(ch), q, no_ack);
 }
 
@@ -131,11 +141,19 @@ sim::Result<void> RealTarget::Ack(Ch ch, uint64_t tag, bool multiple) {
 }
 
 sim::Result<void> RealTarget::Nack(Ch ch, uint64_t tag, bool multiple, bool requeue) {
+  NoteMayDeadLetter();
   return C(ch.client).Nack(Id(ch), tag, multiple, requeue);
 }
 
 sim::Result<void> RealTarget::Reject(Ch ch, uint64_t tag, bool requeue) {
+  NoteMayDeadLetter();
   return C(ch.client).Reject(Id(ch), tag, requeue);
+}
+
+void RealTarget::SettleBefore(const std::string& queue) {
+  if (!dead_letter_pending_ || dead_letter_targets_.count(queue) == 0) return;
+  std::this_thread::sleep_for(milliseconds(20));
+  dead_letter_pending_ = false;
 }
 
 void RealTarget::Sleep(sim::Duration d) {
