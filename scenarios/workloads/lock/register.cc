@@ -1,9 +1,66 @@
 #include "scenarios/workloads/lock/register.h"
 
 #include "scenarios/registry.h"
+#include "scenarios/workloads/lock/lock_checkers.h"
+#include "scenarios/workloads/lock/redis_lock_workload.h"
 
 namespace scenarios {
 
-void RegisterLock(Registry& registry) { (void)registry; }
+namespace {
+
+ParamSpec IntParam(std::string name, int64_t min, int64_t max, int64_t def, std::string doc) {
+  return ParamSpec{std::move(name), ParamType::kInt, min, max, {}, def, std::move(doc), true};
+}
+ParamSpec MsParam(std::string name, int64_t min, int64_t max, int64_t def, std::string doc) {
+  return ParamSpec{std::move(name), ParamType::kDurationMs, min, max, {}, def, std::move(doc),
+                   true};
+}
+
+}  // namespace
+
+void RegisterLock(Registry& r) {
+  r.workloads.push_back(WorkloadEntry{
+      EntrySpec{"redis_lock",
+                "Lock clients take a Redis lock (ladder D-1) around writes to a protected "
+                "resource; Redis is a primary with asynchronous replicas under Sentinel",
+                {IntParam("clients", 1, 50, 3, "lock client nodes"),
+                 IntParam("replicas", 0, 4, 1, "asynchronous Redis replicas (failover needs one)"),
+                 MsParam("lease_ms", 1, 3'600'000, 10'000, "lock TTL (the slides' 10 s, 000:933)"),
+                 MsParam("hold_ms", 1, 3'600'000, 300,
+                         "mean critical-section length (drawn in [hold/2, 3*hold/2])"),
+                 IntParam("writes", 1, 1000, 3, "resource writes per critical section"),
+                 MsParam("retry_ms", 1, 600'000, 100, "wait after a failed acquire (000:833)"),
+                 MsParam("think_ms", 1, 600'000, 100, "mean pause after a release"),
+                 MsParam("timeout_ms", 1, 600'000, 500, "Redis and resource call timeout"),
+                 MsParam("renew_ms", 0, 3'600'000, 0,
+                         "watchdog period with lock.renewal=on; 0: a third of the lease")}},
+      &lock::MakeRedisLockWorkload});
+  r.checkers.push_back({EntrySpec{"lock.mutual_exclusion",
+                                  "INV-L2: no two clients' critical sections overlap in time", {}},
+                        &lock::MakeMutualExclusionChecker});
+  r.checkers.push_back(
+      {EntrySpec{"lock.resource_safe",
+                 "The protected resource never accepted two holders' writes interleaved (nor, "
+                 "with fencing, out of token order)", {}},
+       &lock::MakeResourceSafeChecker});
+  r.checkers.push_back(
+      {EntrySpec{"lock.safe_release",
+                 "INV-L1: a release deletes the lock only while it is the releaser's", {}},
+       &lock::MakeSafeReleaseChecker});
+  r.checkers.push_back(
+      {EntrySpec{"lock.no_deadlock",
+                 "INV-L3: the lock never lingers without expiry after its holder died", {}},
+       &lock::MakeNoDeadlockChecker});
+  r.variants.push_back(
+      {"lock.stage", {"1", "2", "3", "4", "5"}, "5",
+       "Redis lock rung of ladder D-1: 1 SETNX no expiry (F-1), 2 SETNX then EXPIRE (F-2), 3 SET "
+       "NX PX + plain DEL (F-3), 4 unique value + GET-then-DEL (F-4), 5 + Lua compare-and-delete"});
+  r.variants.push_back({"lock.renewal", {"on", "off"}, "on",
+                        "watchdog renewing the lease by compare-and-PEXPIRE (D-1 stage 6; off: "
+                        "F-5 when a section outlives the lease)"});
+  r.variants.push_back({"lock.fencing", {"on", "off"}, "on",
+                        "fencing tokens (INCR) checked by the resource (D-1 rung 7, anchors "
+                        "§2.20; off: a paused or failed-over holder's writes interleave)"});
+}
 
 }  // namespace scenarios
