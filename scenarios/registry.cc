@@ -10,15 +10,10 @@ namespace scenarios {
 
 namespace {
 
-ParamSpec Int(std::string name, int64_t min, int64_t max, int64_t def, std::string doc) {
-  return ParamSpec{std::move(name), ParamType::kInt, min, max, {}, def, std::move(doc), true};
-}
-ParamSpec Ms(std::string name, int64_t min, int64_t max, int64_t def, std::string doc) {
-  return ParamSpec{std::move(name), ParamType::kDurationMs, min, max, {}, def, std::move(doc), true};
-}
-ParamSpec PerMille(std::string name, int64_t def, std::string doc) {
-  return ParamSpec{std::move(name), ParamType::kPerMille, 0, 1000, {}, def, std::move(doc), true};
-}
+using params::Int;
+using params::Ms;
+using params::PerMille;
+
 ParamSpec Nodes(std::string doc) {
   return ParamSpec{"nodes", ParamType::kNodeList, 0, 0, {}, nlohmann::json::array(), std::move(doc), false};
 }

@@ -15,6 +15,19 @@
 
 namespace scenarios {
 
+// Typed parameter declarations for registry entries (every area's register file uses these).
+namespace params {
+inline ParamSpec Int(std::string name, int64_t min, int64_t max, int64_t def, std::string doc) {
+  return ParamSpec{std::move(name), ParamType::kInt, min, max, {}, def, std::move(doc), true};
+}
+inline ParamSpec Ms(std::string name, int64_t min, int64_t max, int64_t def, std::string doc) {
+  return ParamSpec{std::move(name), ParamType::kDurationMs, min, max, {}, def, std::move(doc), true};
+}
+inline ParamSpec PerMille(std::string name, int64_t def, std::string doc) {
+  return ParamSpec{std::move(name), ParamType::kPerMille, 0, 1000, {}, def, std::move(doc), true};
+}
+}  // namespace params
+
 struct WorkloadEntry {
   EntrySpec info;
   std::function<std::unique_ptr<Workload>()> make;

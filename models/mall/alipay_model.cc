@@ -46,6 +46,14 @@ const AlipayTrade* AlipayModel::Find(const std::string& out_trade_no) const {
   return it == trades_.end() ? nullptr : &it->second;
 }
 
+AlipayTrade* AlipayModel::FindCurrent(const std::string& out_trade_no, int64_t now_ms,
+                                      sim::Instant now) {
+  auto it = trades_.find(out_trade_no);
+  if (it == trades_.end()) return nullptr;
+  Expire(it->second, now_ms, now);
+  return &it->second;
+}
+
 void AlipayModel::Expire(AlipayTrade& trade, int64_t now_ms, sim::Instant now) {
   if (trade.status != TradeStatus::kWaitBuyerPay) return;
   if (trade.deadline_ms < 0 || now_ms < trade.deadline_ms) return;
@@ -96,10 +104,9 @@ sim::Result<AlipayTrade> AlipayModel::OpenCashier(const PayForm& form, int64_t n
 
 sim::Result<ReturnPage> AlipayModel::Pay(const std::string& out_trade_no, int64_t now_ms,
                                          sim::Instant now) {
-  auto it = trades_.find(out_trade_no);
-  if (it == trades_.end()) return MakeError(Errc::kNotFound, "ACQ.TRADE_NOT_EXIST");
-  AlipayTrade& trade = it->second;
-  Expire(trade, now_ms, now);
+  AlipayTrade* found = FindCurrent(out_trade_no, now_ms, now);
+  if (found == nullptr) return MakeError(Errc::kNotFound, "ACQ.TRADE_NOT_EXIST");
+  AlipayTrade& trade = *found;
   if (trade.status == TradeStatus::kTradeSuccess) {
     return MakeError(Errc::kRejected, "ACQ.TRADE_HAS_SUCCESS");
   }
@@ -118,10 +125,9 @@ sim::Result<ReturnPage> AlipayModel::Pay(const std::string& out_trade_no, int64_
 
 sim::Result<TradeQuery> AlipayModel::Query(const std::string& out_trade_no, int64_t now_ms,
                                            sim::Instant now) {
-  auto it = trades_.find(out_trade_no);
-  if (it == trades_.end()) return MakeError(Errc::kNotFound, "ACQ.TRADE_NOT_EXIST");
-  AlipayTrade& trade = it->second;
-  Expire(trade, now_ms, now);
+  AlipayTrade* found = FindCurrent(out_trade_no, now_ms, now);
+  if (found == nullptr) return MakeError(Errc::kNotFound, "ACQ.TRADE_NOT_EXIST");
+  AlipayTrade& trade = *found;
   TradeQuery q{trade.out_trade_no, trade.trade_no, TradeStatusName(trade.status),
                trade.total_amount_cents, trade.gmt_payment_ms, 0};
   q.sign = SignContent(q.Content(), config_.platform_key);
@@ -130,10 +136,9 @@ sim::Result<TradeQuery> AlipayModel::Query(const std::string& out_trade_no, int6
 
 sim::Result<void> AlipayModel::Close(const std::string& out_trade_no, int64_t now_ms,
                                      sim::Instant now) {
-  auto it = trades_.find(out_trade_no);
-  if (it == trades_.end()) return MakeError(Errc::kNotFound, "ACQ.TRADE_NOT_EXIST");
-  AlipayTrade& trade = it->second;
-  Expire(trade, now_ms, now);
+  AlipayTrade* found = FindCurrent(out_trade_no, now_ms, now);
+  if (found == nullptr) return MakeError(Errc::kNotFound, "ACQ.TRADE_NOT_EXIST");
+  AlipayTrade& trade = *found;
   if (trade.status == TradeStatus::kTradeSuccess) {
     return MakeError(Errc::kConflict, "ACQ.TRADE_STATUS_ERROR");
   }

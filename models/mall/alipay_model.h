@@ -129,6 +129,8 @@ class AlipayModel {
  private:
   // A waiting trade past its deadline is closed (Alipay closes it by itself).
   void Expire(AlipayTrade& trade, int64_t now_ms, sim::Instant now);
+  // The trade, brought up to date with its expiry; null when it does not exist.
+  AlipayTrade* FindCurrent(const std::string& out_trade_no, int64_t now_ms, sim::Instant now);
 
   AlipayModelConfig config_;
   std::map<std::string, AlipayTrade> trades_;  // by out_trade_no

@@ -6,33 +6,21 @@
 
 namespace scenarios {
 
-namespace {
-
-ParamSpec IntParam(std::string name, int64_t min, int64_t max, int64_t def, std::string doc) {
-  return ParamSpec{std::move(name), ParamType::kInt, min, max, {}, def, std::move(doc), true};
-}
-ParamSpec MsParam(std::string name, int64_t min, int64_t max, int64_t def, std::string doc) {
-  return ParamSpec{std::move(name), ParamType::kDurationMs, min, max, {}, def, std::move(doc),
-                   true};
-}
-
-}  // namespace
-
 void RegisterLock(Registry& r) {
   r.workloads.push_back(WorkloadEntry{
       EntrySpec{"redis_lock",
                 "Lock clients take a Redis lock (ladder D-1) around writes to a protected "
                 "resource; Redis is a primary with asynchronous replicas under Sentinel",
-                {IntParam("clients", 1, 50, 3, "lock client nodes"),
-                 IntParam("replicas", 0, 4, 1, "asynchronous Redis replicas (failover needs one)"),
-                 MsParam("lease_ms", 1, 3'600'000, 10'000, "lock TTL (the slides' 10 s, 000:933)"),
-                 MsParam("hold_ms", 1, 3'600'000, 300,
+                {params::Int("clients", 1, 50, 3, "lock client nodes"),
+                 params::Int("replicas", 0, 4, 1, "asynchronous Redis replicas (failover needs one)"),
+                 params::Ms("lease_ms", 1, 3'600'000, 10'000, "lock TTL (the slides' 10 s, 000:933)"),
+                 params::Ms("hold_ms", 1, 3'600'000, 300,
                          "mean critical-section length (drawn in [hold/2, 3*hold/2])"),
-                 IntParam("writes", 1, 1000, 3, "resource writes per critical section"),
-                 MsParam("retry_ms", 1, 600'000, 100, "wait after a failed acquire (000:833)"),
-                 MsParam("think_ms", 1, 600'000, 100, "mean pause after a release"),
-                 MsParam("timeout_ms", 1, 600'000, 500, "Redis and resource call timeout"),
-                 MsParam("renew_ms", 0, 3'600'000, 0,
+                 params::Int("writes", 1, 1000, 3, "resource writes per critical section"),
+                 params::Ms("retry_ms", 1, 600'000, 100, "wait after a failed acquire (000:833)"),
+                 params::Ms("think_ms", 1, 600'000, 100, "mean pause after a release"),
+                 params::Ms("timeout_ms", 1, 600'000, 500, "Redis and resource call timeout"),
+                 params::Ms("renew_ms", 0, 3'600'000, 0,
                          "watchdog period with lock.renewal=on; 0: a third of the lease")}},
       &lock::MakeRedisLockWorkload});
   r.checkers.push_back({EntrySpec{"lock.mutual_exclusion",

@@ -8,15 +8,9 @@ namespace scenarios {
 
 namespace {
 
-ParamSpec Int(std::string name, int64_t min, int64_t max, int64_t def, std::string doc) {
-  return ParamSpec{std::move(name), ParamType::kInt, min, max, {}, def, std::move(doc), true};
-}
-ParamSpec Ms(std::string name, int64_t min, int64_t max, int64_t def, std::string doc) {
-  return ParamSpec{std::move(name), ParamType::kDurationMs, min, max, {}, def, std::move(doc), true};
-}
-ParamSpec PerMille(std::string name, int64_t def, std::string doc) {
-  return ParamSpec{std::move(name), ParamType::kPerMille, 0, 1000, {}, def, std::move(doc), true};
-}
+using params::Int;
+using params::Ms;
+using params::PerMille;
 
 constexpr int64_t kDayMs = 86'400'000;
 
