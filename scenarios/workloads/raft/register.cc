@@ -1,9 +1,69 @@
 #include "scenarios/workloads/raft/register.h"
 
 #include "scenarios/registry.h"
+#include "scenarios/workloads/raft/raft_checkers.h"
+#include "scenarios/workloads/raft/raft_kv_workload.h"
 
 namespace scenarios {
 
-void RegisterRaft(Registry& registry) { (void)registry; }
+namespace {
+
+CheckerEntry Property(raft::RaftProperty p, std::string doc) {
+  return CheckerEntry{EntrySpec{raft::RaftPropertyName(p), std::move(doc), {}},
+                      [p] { return raft::MakeRaftPropertyChecker(p); }};
+}
+
+}  // namespace
+
+void RegisterRaft(Registry& registry) {
+  registry.workloads.push_back(WorkloadEntry{
+      EntrySpec{"raft_kv",
+                "Clients do get/put/cas on a Raft-replicated KV (leader election, log replication, "
+                "read-index reads) on raft1..raftN (D-13)",
+                {params::Int("nodes", 1, 9, 3, "Raft replicas (the fixed membership)"),
+                 params::Int("clients", 1, 100, 3, "client nodes"),
+                 params::Int("keys", 1, 1000, 3, "distinct keys"),
+                 params::Ms("think_ms", 1, 600'000, 50, "mean pause between a client's operations"),
+                 params::Ms("timeout_ms", 1, 600'000, 500,
+                         "time a client gives one operation, retries included (then 'info')"),
+                 params::Ms("election_ms_min", 10, 60'000, 150, "randomized election timeout, low end"),
+                 params::Ms("election_ms_max", 10, 60'000, 300, "randomized election timeout, high end"),
+                 params::Ms("heartbeat_ms", 1, 60'000, 50, "leader heartbeat interval")}},
+      &raft::MakeRaftKvWorkload});
+  using raft::RaftProperty;
+  registry.checkers.push_back(Property(RaftProperty::kElectionSafety,
+                                       "At most one leader per term (INV-R1)"));
+  registry.checkers.push_back(Property(
+      RaftProperty::kLogMatching,
+      "Entries with the same index and term hold the same command and the same prefix"));
+  registry.checkers.push_back(Property(
+      RaftProperty::kLeaderCompleteness,
+      "A new leader's log holds every entry committed in earlier terms"));
+  registry.checkers.push_back(Property(
+      RaftProperty::kStateMachineSafety,
+      "No two replicas apply (or commit) different commands at the same log index"));
+  registry.checkers.push_back(Property(
+      RaftProperty::kCommittedNeverLost,
+      "A write acknowledged as committed is never rolled back and is in every later leader's "
+      "log (INV-R2)"));
+  registry.checkers.push_back(CheckerEntry{
+      EntrySpec{"kv.linearizable",
+                "The KV history (read/write/cas per key) is linearizable; info ops may or may "
+                "not have happened (INV-R4)",
+                {}},
+      &raft::MakeKvLinearizableChecker});
+  registry.variants.push_back(VariantSpec{
+      "raft.stale_reads", {"off", "on"}, "off",
+      "on: a leader serves reads from local state without confirming leadership, so a deposed "
+      "leader answers stale reads (INV-R4)"});
+  registry.variants.push_back(VariantSpec{
+      "raft.majority", {"fixed", "shrinking"}, "fixed",
+      "shrinking: the notes' 'cluster size becomes 3' (B-5, 003:595): majorities counted over the "
+      "nodes heard from recently, so a minority side elects and commits"});
+  registry.variants.push_back(VariantSpec{
+      "raft.vote_fsync", {"on", "off"}, "on",
+      "off: term and vote are written without fsync; a crash that loses unsynced writes forgets "
+      "the vote and the node may vote twice in one term (INV-R1)"});
+}
 
 }  // namespace scenarios

@@ -1,0 +1,25 @@
+#pragma once
+// The raft_kv workload: a Raft-replicated KV (models/raft) on `nodes` replicas named
+// raft1..raftN, and `clients` client nodes doing get / put / cas on `keys` keys through
+// RaftKvClient, each operation recorded in the history (f = read / write / cas) for
+// kv.linearizable. Written values are unique ("c<client>-<n>"), so the lin checker can use
+// its polynomial algorithm on keys without cas.
+//   variant raft.stale_reads = off | on             (on: deposed leaders serve stale reads)
+//   variant raft.majority    = fixed | shrinking    (shrinking: catalog B-5)
+//   variant raft.vote_fsync  = on | off             (off: a crash forgets the vote)
+// Converged: after heal, a probe client's linearizable read succeeds (a leader exists and a
+// majority confirms it).
+
+#include <memory>
+
+#include "models/raft/raft_node.h"
+#include "scenarios/workload.h"
+
+namespace scenarios::raft {
+
+// Builds the config for replica set `members` from the workload's params and variants.
+models::raft::RaftConfig ConfigFromRun(const RunEnv& env, std::vector<sim::NodeId> members);
+
+std::unique_ptr<Workload> MakeRaftKvWorkload();
+
+}  // namespace scenarios::raft
