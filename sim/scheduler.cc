@@ -137,22 +137,40 @@ void Scheduler::MarkEmpty(int level, int digit) {
 }
 
 // Lowers the base below every key: each key is filed again. Only after a run stopped at a
-// time limit short of the earliest event it had looked at, so rare.
+// time limit short of the earliest event it had looked at (RadixLowerBound keeps that rare).
 void Scheduler::Rebase(int64_t time) {
   std::vector<Key> all(due_.begin() + static_cast<ptrdiff_t>(due_head_), due_.end());
   due_.clear();
   due_head_ = 0;
   for (int level = 0; level < kLevels; ++level) {
-    for (int digit = 0; digit < kDigits; ++digit) {
-      std::vector<Key>& b = buckets_[level][digit];
-      all.insert(all.end(), b.begin(), b.end());
-      b.clear();
+    for (int w = 0; w < kDigits / 64; ++w) {
+      for (uint64_t bits = occupied_[level][w]; bits != 0; bits &= bits - 1) {
+        std::vector<Key>& b = buckets_[level][64 * w + __builtin_ctzll(bits)];
+        all.insert(all.end(), b.begin(), b.end());
+        b.clear();
+      }
+      occupied_[level][w] = 0;
     }
-    for (uint64_t& w : occupied_[level]) w = 0;
   }
   levels_occupied_ = 0;
   radix_base_ = time;
   for (const Key& k : all) RadixInsert(k);  // every key is later than `time`
+}
+
+int Scheduler::LowestDigit(int level) const {
+  for (int w = 0; w < kDigits / 64; ++w) {
+    if (occupied_[level][w] != 0) return 64 * w + __builtin_ctzll(occupied_[level][w]);
+  }
+  SIM_UNREACHABLE("no key at this level");
+}
+
+int64_t Scheduler::RadixLowerBound() const {
+  if (due_head_ < due_.size()) return radix_base_;
+  const int level = __builtin_ctz(levels_occupied_);
+  // Every key of the lowest bucket shares the base's digits above `level` and has the
+  // bucket's digit at `level`; its lower digits are at least zero.
+  const auto high = static_cast<uint64_t>(radix_base_) & ~((uint64_t{1} << (8 * (level + 1))) - 1);
+  return static_cast<int64_t>(high | (static_cast<uint64_t>(LowestDigit(level)) << (8 * level)));
 }
 
 int64_t Scheduler::RadixMin() {
@@ -160,13 +178,7 @@ int64_t Scheduler::RadixMin() {
   due_.clear();
   due_head_ = 0;
   const int level = __builtin_ctz(levels_occupied_);
-  int digit = 0;
-  for (int w = 0; w < kDigits / 64; ++w) {
-    if (occupied_[level][w] != 0) {
-      digit = 64 * w + __builtin_ctzll(occupied_[level][w]);
-      break;
-    }
-  }
+  const int digit = LowestDigit(level);
   std::vector<Key>& from = buckets_[level][digit];
   MarkEmpty(level, digit);
   if (level == 0) {
@@ -247,8 +259,12 @@ StopReason Scheduler::Run(RunLimits limits, const std::function<bool()>& stop_wh
       break;
     }
     // Radix events at Now() were scheduled before Now() was reached, so before any event of
-    // the ring: they go first.
-    const int64_t radix_min = radix_size_ > 0 ? RadixMin() : 0;
+    // the ring: they go first. The bucket bounds are looked at first: taking the minimum
+    // files keys relative to it, and a run that then stops short of it would have to file
+    // them all again when earlier events are scheduled.
+    const bool radix_ahead = radix_size_ > 0 && ready_count_ == 0 &&
+                             RadixLowerBound() > limits.until.nanos();
+    const int64_t radix_min = radix_size_ > 0 && !radix_ahead ? RadixMin() : INT64_MAX;
     const bool radix_due = radix_size_ > 0 && radix_min <= limits.until.nanos();
     if (ready_count_ == 0 && !radix_due) {
       reason = radix_size_ == 0 ? StopReason::kIdle : StopReason::kTimeLimit;

@@ -157,6 +157,9 @@ class Scheduler final : public Executor {
   int64_t RadixMin();
   Event RadixPop();  // REQUIRES: RadixMin() was called and nothing was pushed since
   void Rebase(int64_t time);
+  int LowestDigit(int level) const;  // REQUIRES: the level has a key
+  // At most the earliest time in the radix heap, without filing anything. REQUIRES: keys.
+  int64_t RadixLowerBound() const;
   void MarkEmpty(int level, int digit);
   void ReadyPush(const Event& e);
   Event ReadyPop();
