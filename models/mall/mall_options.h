@@ -1,0 +1,123 @@
+#pragma once
+// The switches of the order/stock saga (catalog ladders D-5, D-6, D-7, D-8, D-15 and the errata
+// of Appendix B), with the correct design as every default, plus the timing of the flows.
+//
+// Fidelity contract: each enum value is one rung of a ladder as the course notes describe it;
+// the comment on each value cites the failure mode (F-*) or erratum (B-*) it renders. Times are
+// virtual. Nothing here runs: the services read it.
+
+#include <cstdint>
+#include <string>
+
+#include "sim/time.h"
+
+namespace models::mall {
+
+// D-5: the anti-resubmit token of the confirm page (003:335-349).
+enum class TokenCheck : uint8_t {
+  kLua,          // default: one atomic get-compare-delete script (003:349)
+  kGetThenDel,   // F-14: delete first, but GET, compare and DEL are separate commands
+  kDeleteAfter,  // F-13: validate, create the order, then delete the token
+  kNone,         // no token at all: every submit creates an order
+};
+
+// D-6: how submit treats the remote stock lock.
+enum class SubmitTxn : uint8_t {
+  kRollbackOnFail,  // default: a failed or unknown lock throws, the local transaction rolls back
+  kLocalOnly,       // D-6 rung 1 (003:499): separate @Transactional; the order commits anyway
+};
+
+// D-6 / D-7: what compensates a lock whose order rolled back (F-16, F-17).
+enum class Compensation : uint8_t {
+  kReliableMessage,  // default: stock.locked delay message + release listener (D-6 rung 6)
+  kNone,             // local transactions only: nothing ever unlocks an orphaned lock
+};
+
+// D-8: how a service makes sure the message of a committed transaction reaches the broker.
+enum class Reliable : uint8_t {
+  kOutbox,    // default: mq_message row in the same transaction, publish with confirms after
+              // commit, periodic resend of rows still "new" (003:199-217)
+  kConfirms,  // confirms + in-process retries, no log: a crash after commit loses it (F-39)
+  kNone,      // fire and forget: a broker or network fault loses it silently (F-39, F-40)
+};
+
+// D-8 rung 3: consumer acknowledgement (F-20).
+enum class AckMode : uint8_t { kManual, kAuto };
+
+// D-7 rung 8 / D-15: the idempotency of the unlock (F-24, B-WARE-1).
+enum class UnlockGuard : uint8_t {
+  kAtomic,       // default: UPDATE detail SET lock_status=2 WHERE id=? AND lock_status=1 first
+  kCheckThenAct, // read lock_status==1 in Java, then unguarded updates (B-WARE-1)
+  kNone,         // no lock_status check at all
+};
+
+// B-2 / F-64: the sign in the unlock SQL (003:127).
+enum class UnlockSign : uint8_t { kMinus, kPlus };
+
+// B-4 / F-22: when the delay-path handler unlocks.
+enum class UnlockPredicate : uint8_t {
+  kCancelledOrAbsent,  // default: order absent or status == 4 (003:117-121)
+  kUnpaid,             // "order not created or unpaid" (003:95): also a CREATED order
+};
+
+// B-6 / F-23: what the handler does when the order is not found.
+enum class NotFound : uint8_t {
+  kUnlock,   // default: three outcomes, found / not found / error (003:121)
+  kRequeue,  // "code != 0 => throw => requeue" (003:139): requeued forever
+};
+
+// B-1 / F-25: the binding of stock.delay.queue.
+enum class StockBinding : uint8_t { kStockLocked, kStockDelayHash };
+
+// F-18: when ware publishes its lock message.
+enum class LockPublish : uint8_t {
+  kAfterAll,      // default: one message with ids only, after every item locked (003:107)
+  kPerItemInTxn,  // the instructor's: one message per item with the full detail, inside the
+                  // transaction; the consumer trusts the payload (phantom unlock, F-18)
+};
+
+// INV-S8: whether a multi-item lock is one transaction.
+enum class LockTxn : uint8_t { kSingle, kPerItem };
+
+// D-15: idempotency of the lock call under duplicated or retried requests.
+enum class LockIdempotency : uint8_t {
+  kOrderSnCheck,  // default: one work order per order_sn (existing task => the same answer)
+  kNone,
+};
+
+// B-ORD-2: the close of an unpaid order.
+enum class CloseGuard : uint8_t {
+  kStatusGuard,   // default: UPDATE ... SET status=4 WHERE id=? AND status=0
+  kCheckThenAct,  // SELECT status, then UPDATE ... WHERE id=? (races with payment)
+};
+
+struct SagaOptions {
+  TokenCheck token_check = TokenCheck::kLua;
+  SubmitTxn submit_txn = SubmitTxn::kRollbackOnFail;
+  Compensation compensation = Compensation::kReliableMessage;
+  Reliable reliable = Reliable::kOutbox;
+  AckMode ack = AckMode::kManual;
+  UnlockGuard unlock_guard = UnlockGuard::kAtomic;
+  UnlockSign unlock_sign = UnlockSign::kMinus;
+  UnlockPredicate unlock_predicate = UnlockPredicate::kCancelledOrAbsent;
+  NotFound not_found = NotFound::kUnlock;
+  StockBinding stock_binding = StockBinding::kStockLocked;
+  LockPublish lock_publish = LockPublish::kAfterAll;
+  LockTxn lock_txn = LockTxn::kSingle;
+  LockIdempotency lock_idempotency = LockIdempotency::kOrderSnCheck;
+  CloseGuard close_guard = CloseGuard::kStatusGuard;
+  bool release_other = true;  // D-7 rung 5 (003:187); false: F-19
+
+  // Timing. Defaults are the design values (003:91, 003:171).
+  sim::Duration order_ttl = sim::Duration::Minutes(30);
+  sim::Duration stock_ttl = sim::Duration::Minutes(50);
+  sim::Duration rpc_timeout = sim::Duration::Seconds(3);    // Feign read timeout
+  sim::Duration db_timeout = sim::Duration::Seconds(5);     // JDBC socket timeout
+  sim::Duration mq_timeout = sim::Duration::Seconds(5);
+  sim::Duration resend_interval = sim::Duration::Seconds(30);  // outbox scan
+  sim::Duration close_stall = sim::Duration::Zero();  // F-19 knob: the close listener stalls
+  int64_t feign_duplicate_per_mille = 0;  // a retried/duplicated Feign request (D-15)
+  int64_t points_fail_per_mille = 0;      // member refuses the points deduction (F-17)
+};
+
+}  // namespace models::mall

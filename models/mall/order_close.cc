@@ -1,0 +1,228 @@
+// The order service's close path (OrderCloseListener + closeOrder), the buyer's cancel, the
+// merchant-side mark-paid stand-in, the status endpoint, and the boot; see order_service.h.
+
+#include <nlohmann/json.hpp>
+
+#include "models/mall/feign.h"
+#include "models/mall/mall_protocol.h"
+#include "models/mall/mall_tables.h"
+#include "models/mall/mall_topology.h"
+#include "models/mall/order_state.h"
+
+namespace models::mall {
+
+using namespace sim::literals;
+
+namespace {
+
+enum class Handled : uint8_t { kDone, kRetry };
+
+void TraceStatus(OrderState* st, const std::string& sn, int64_t from, int64_t to,
+                 const std::string& msg) {
+  st->kit.env.Trace("order.status", {{"sn", sn}, {"from", from}, {"to", to}, {"msg", msg}});
+}
+
+// closeOrder: CREATED -> CANCELLED (4), then order.release.other (003:177, 003:187). Answers
+// ok(true) when this call cancelled it, ok(false) when it was not CREATED (or absent).
+sim::Task<sim::Result<bool>> CloseOrder(OrderState* st, int64_t order_id, std::string sn,
+                                        std::string msg) {
+  const SagaOptions& o = st->config.options;
+  db::SimSqlClient* sql = AcquireSql(&st->kit);
+  db::Guard guard = db::Guard::Cmp("status", db::CmpOp::kEq, db::Value(kOrderCreated));
+  if (o.close_guard == CloseGuard::kCheckThenAct) {
+    // B-ORD-2: SELECT the status, then an UPDATE by id alone.
+    sim::Result<std::optional<db::Row>> row = co_await sql->Get(kOrderTable, order_id, false);
+    const bool created = row.ok() && row->has_value() &&
+                         IntAt(**row, kOrderTable, "status") == kOrderCreated;
+    if (!row.ok() || !created) {
+      ReleaseSql(&st->kit, sql);
+      if (!row.ok()) co_return row.error();
+      co_return false;
+    }
+    guard = db::Guard::True();
+  }
+  const nlohmann::json body = {{"type", "order_release"}, {"order_sn", sn}};
+  const OutMessage other{"order-release:" + sn, kOrderExchange, kKeyReleaseOther, body.dump()};
+  sim::Result<void> begin = co_await sql->Begin();
+  sim::Result<int64_t> n = begin.ok() ? sim::Result<int64_t>(0) : sim::Result<int64_t>(begin.error());
+  if (begin.ok()) {
+    db::UpdateStmt u{kOrderTable,
+                     {db::SetClause::Assign("status", kOrderCancelled),
+                      db::SetClause::Assign("modify_time", Millis(st->kit.env.Now()))},
+                     {{"id", order_id}},
+                     guard};
+    n = co_await sql->Update(std::move(u));
+  }
+  sim::Result<void> logged;
+  if (n.ok() && *n == 1 && o.release_other) logged = co_await LogMessage(&st->kit, sql, other);
+  sim::Result<void> end = sim::MakeError(sim::Errc::kUnavailable, "failed");
+  if (n.ok() && logged.ok()) {
+    end = co_await sql->Commit();
+  } else {
+    sim::Result<void> rb = co_await sql->Rollback();
+    (void)rb;
+  }
+  ReleaseSql(&st->kit, sql);
+  if (!n.ok()) co_return n.error();
+  if (!end.ok()) co_return end.error();
+  if (*n != 1) co_return false;
+  TraceStatus(st, sn, kOrderCreated, kOrderCancelled, msg);
+  if (o.release_other) co_await PublishCommitted(&st->kit, other);
+  co_return true;
+}
+
+// The order row with this sn, if any.
+sim::Task<sim::Result<std::optional<db::Row>>> FindOrder(OrderState* st, std::string sn) {
+  db::SimSqlClient* sql = AcquireSql(&st->kit);
+  db::SelectStmt s{kOrderTable, {{"order_sn", sn}}, db::Guard::True(), false};
+  sim::Result<std::vector<db::Row>> rows = co_await sql->Select(std::move(s));
+  ReleaseSql(&st->kit, sql);
+  if (!rows.ok()) co_return rows.error();
+  if (rows->empty()) co_return std::optional<db::Row>();
+  co_return std::optional<db::Row>(rows->front());
+}
+
+sim::Task<Handled> HandleCloseMessage(OrderState* st, std::string body, std::string msg) {
+  const nlohmann::json j = nlohmann::json::parse(body, nullptr, false);
+  if (j.is_discarded() || !j.contains("order_sn")) co_return Handled::kDone;  // poison: drop
+  const std::string sn = j["order_sn"].get<std::string>();
+  int64_t id = j.value("order_id", int64_t{0});
+  if (id == 0) {
+    sim::Result<std::optional<db::Row>> row = co_await FindOrder(st, sn);
+    if (!row.ok()) co_return Handled::kRetry;
+    if (!row->has_value()) co_return Handled::kDone;
+    id = IntAt(**row, kOrderTable, "id");
+  }
+  sim::Result<bool> closed = co_await CloseOrder(st, id, sn, msg);
+  co_return closed.ok() ? Handled::kDone : Handled::kRetry;
+}
+
+// One consumer's life on one channel; returns when the channel or connection is gone.
+sim::Task<void> ConsumeOnce(OrderState* st, mq::BrokerClient* mq) {
+  const bool auto_ack = st->config.options.ack == AckMode::kAuto;
+  sim::Result<mq::ChannelId> ch = co_await mq->OpenChannel();
+  if (!ch.ok()) co_return;
+  sim::Result<void> qos = co_await mq->Qos(*ch, 1);
+  if (!qos.ok()) co_return;
+  sim::Result<std::string> tag = co_await mq->Consume(*ch, kOrderReleaseQueue, "", auto_ack);
+  if (!tag.ok()) co_return;
+  while (true) {
+    sim::Result<std::optional<mq::Delivery>> d = co_await mq->NextDelivery(*ch, 60_s);
+    if (!d.ok()) co_return;
+    if (!d->has_value()) continue;
+    const mq::Delivery del = **d;
+    if (st->config.options.close_stall > sim::Duration::Zero()) {
+      co_await st->kit.env.Sleep(st->config.options.close_stall);  // F-19: a stalled machine
+    }
+    const std::string msg = del.message.props.message_id.value_or("");
+    const Handled h = co_await HandleCloseMessage(st, del.message.body, msg);
+    if (auto_ack) continue;  // F-20: a failure here loses the message
+    sim::Result<void> settled;
+    if (h == Handled::kDone) {
+      settled = co_await mq->Ack(*ch, del.delivery_tag, false);
+    } else {
+      settled = co_await mq->Reject(*ch, del.delivery_tag, true);
+    }
+    if (!settled.ok()) co_return;
+  }
+}
+
+}  // namespace
+
+sim::Task<void> CloseListener(OrderState* st) {
+  mq::SimBrokerClient mq(st->kit.env, st->config.broker, st->config.options.mq_timeout);
+  while (true) {
+    co_await ConsumeOnce(st, &mq);
+    co_await st->kit.env.Sleep(1_s);  // Spring's recovery interval
+  }
+}
+
+sim::Task<sim::Result<bool>> HandleCancel(OrderState* st, CancelRequest r) {
+  sim::Result<std::optional<db::Row>> row = co_await FindOrder(st, r.order_sn);
+  if (!row.ok()) co_return row.error();
+  if (!row->has_value()) co_return sim::MakeError(sim::Errc::kNotFound, "no such order");
+  const int64_t id = IntAt(**row, kOrderTable, "id");
+  sim::Result<bool> closed = co_await CloseOrder(st, id, r.order_sn, "");
+  co_return closed;
+}
+
+sim::Task<sim::Result<bool>> HandleMarkPaid(OrderState* st, MarkPaidRequest r) {
+  const SagaOptions& o = st->config.options;
+  db::SimSqlClient* sql = AcquireSql(&st->kit);
+  db::UpdateStmt u{kOrderTable,
+                   {db::SetClause::Assign("status", kOrderPaid),
+                    db::SetClause::Assign("payment_time", Millis(st->kit.env.Now()))},
+                   {{"order_sn", r.order_sn}},
+                   db::Guard::Cmp("status", db::CmpOp::kEq, db::Value(kOrderCreated))};
+  sim::Result<int64_t> n = co_await sql->Update(std::move(u));
+  ReleaseSql(&st->kit, sql);
+  if (!n.ok()) co_return n.error();
+  if (*n == 1) {
+    TraceStatus(st, r.order_sn, kOrderCreated, kOrderPaid, "");
+  } else {
+    sim::Result<std::optional<db::Row>> row = co_await FindOrder(st, r.order_sn);
+    if (!row.ok()) co_return row.error();
+    const bool paid = row->has_value() && IntAt(**row, kOrderTable, "status") == kOrderPaid;
+    if (!paid) co_return sim::MakeError(sim::Errc::kRejected, "order not payable");
+  }
+  // Deduct the locked stock (1 -> 3). Idempotent at ware, so a repeat is harmless; a failure
+  // leaves the stock locked, which still holds it for the paid order.
+  for (int attempt = 0; attempt < 3; ++attempt) {
+    DeductRequest d{r.order_sn};
+    sim::Result<int64_t> done = co_await Feign<int64_t>(
+        st->kit.env, sim::Endpoint{st->config.ware, kDeductPort}, std::move(d), o.rpc_timeout,
+        o.feign_duplicate_per_mille);
+    if (done.ok()) break;
+    co_await st->kit.env.Sleep(1_s);
+  }
+  co_return true;
+}
+
+sim::Task<sim::Result<StatusReply>> HandleStatus(OrderState* st, StatusRequest r) {
+  sim::Result<std::optional<db::Row>> row = co_await FindOrder(st, r.order_sn);
+  if (!row.ok()) co_return row.error();
+  if (!row->has_value()) co_return StatusReply{false, 0, 0};
+  co_return StatusReply{true, IntAt(**row, kOrderTable, "id"),
+                        IntAt(**row, kOrderTable, "status")};
+}
+
+namespace {
+
+sim::Task<void> StartOrder(OrderState* st) {
+  // RabbitAdmin declares the beans before the listeners start; retried until the broker is up.
+  mq::SimBrokerClient mq(st->kit.env, st->config.broker, st->config.options.mq_timeout);
+  while (true) {
+    sim::Result<mq::ChannelId> ch = co_await mq.OpenChannel();
+    if (ch.ok()) {
+      sim::Result<void> r = co_await DeclareTopology(&mq, *ch, OrderTopology(st->config.options));
+      if (r.ok()) break;
+    }
+    co_await st->kit.env.Sleep(1_s);
+  }
+  sim::Result<void> closed = co_await mq.Close();
+  (void)closed;
+  for (int64_t i = 0; i < st->config.listener_consumers; ++i) {
+    st->kit.env.Spawn(CloseListener(st));
+  }
+  if (st->config.options.reliable == Reliable::kOutbox) {
+    st->kit.env.Spawn(ResendLoop(&st->kit, kOrderExchange));
+  }
+}
+
+}  // namespace
+
+void BootOrderService(sim::Env env, OrderServiceConfig config) {
+  OrderState* st = &env.Keep<OrderState>(env, config);
+  env.Serve<ConfirmRequest, std::string>(kConfirmPort,
+                                         [st](ConfirmRequest r) { return HandleConfirm(st, r); });
+  env.Serve<SubmitRequest, SubmitReply>(kSubmitPort,
+                                        [st](SubmitRequest r) { return HandleSubmit(st, r); });
+  env.Serve<CancelRequest, bool>(kCancelPort, [st](CancelRequest r) { return HandleCancel(st, r); });
+  env.Serve<MarkPaidRequest, bool>(kMarkPaidPort,
+                                   [st](MarkPaidRequest r) { return HandleMarkPaid(st, r); });
+  env.Serve<StatusRequest, StatusReply>(kStatusPort,
+                                        [st](StatusRequest r) { return HandleStatus(st, r); });
+  env.Spawn(StartOrder(st));
+}
+
+}  // namespace models::mall

@@ -1,0 +1,140 @@
+// Connection pools and reliable publishing of the saga services; see service_kit.h.
+
+#include "models/mall/service_kit.h"
+
+#include <fmt/format.h>
+
+#include "models/mall/mall_tables.h"
+
+namespace models::mall {
+
+using namespace sim::literals;
+
+db::SimSqlClient* AcquireSql(ServiceKit* kit) {
+  if (!kit->sql_free.empty()) {
+    db::SimSqlClient* c = kit->sql_free.back();
+    kit->sql_free.pop_back();
+    return c;
+  }
+  kit->sql_all.push_back(
+      std::make_unique<db::SimSqlClient>(kit->env, kit->db, kit->options.db_timeout));
+  return kit->sql_all.back().get();
+}
+
+void ReleaseSql(ServiceKit* kit, db::SimSqlClient* sql) { kit->sql_free.push_back(sql); }
+
+std::string NewId(ServiceKit* kit, const std::string& prefix) {
+  const uint64_t r = kit->env.rng().Next() & 0xffffffffULL;
+  return fmt::format("{}{}-{:08x}-{}", prefix, kit->env.name(), r, kit->next_id++);
+}
+
+sim::Task<sim::Result<void>> LogMessage(ServiceKit* kit, db::SqlClient* sql, OutMessage m) {
+  if (kit->options.reliable != Reliable::kOutbox) co_return sim::Result<void>();
+  const int64_t now = Millis(kit->env.Now());
+  db::InsertStmt row{kMessageTable,
+                     {{"message_id", m.id}, {"content", m.body}, {"to_exchange", m.exchange},
+                      {"routing_key", m.key}, {"class_type", "json"}, {"message_status", 0},
+                      {"create_time", now}, {"update_time", now}}};
+  sim::Result<int64_t> r = co_await sql->Insert(std::move(row));
+  if (!r.ok()) co_return r.error();
+  co_return sim::Result<void>();
+}
+
+namespace {
+
+sim::Task<sim::Result<mq::ChannelId>> TakeChannel(ServiceKit* kit) {
+  if (!kit->channels_free.empty()) {
+    mq::ChannelId ch = kit->channels_free.back();
+    kit->channels_free.pop_back();
+    co_return ch;
+  }
+  sim::Result<mq::ChannelId> ch = co_await kit->mq->OpenChannel();
+  if (!ch.ok()) co_return ch;
+  if (kit->options.reliable != Reliable::kNone) {
+    sim::Result<void> c = co_await kit->mq->ConfirmSelect(*ch);
+    if (!c.ok()) co_return c.error();
+  }
+  co_return ch;
+}
+
+// Marks the outbox row: 1 sent, 2 error (returned). Best effort: the resend loop covers a miss.
+sim::Task<void> MarkRow(ServiceKit* kit, std::string id, int64_t status) {
+  db::SimSqlClient* sql = AcquireSql(kit);
+  db::UpdateStmt u{kMessageTable,
+                   {db::SetClause::Assign("message_status", status),
+                    db::SetClause::Assign("update_time", Millis(kit->env.Now()))},
+                   {{"message_id", id}},
+                   db::Guard::Cmp("message_status", db::CmpOp::kEq, db::Value(0))};
+  (void)co_await sql->Update(std::move(u));
+  ReleaseSql(kit, sql);
+}
+
+}  // namespace
+
+sim::Task<sim::Result<bool>> PublishOnce(ServiceKit* kit, OutMessage m) {
+  sim::Result<mq::ChannelId> ch = co_await TakeChannel(kit);
+  if (!ch.ok()) co_return ch.error();
+  mq::Message msg;
+  msg.body = m.body;
+  msg.props.delivery_mode = 2;
+  msg.props.message_id = m.id;
+  msg.props.content_type = "application/json";
+  const mq::PublishOptions opts{true};
+  sim::Result<mq::PublishOutcome> out =
+      co_await kit->mq->Publish(*ch, m.exchange, m.key, std::move(msg), opts);
+  if (!out.ok()) co_return out.error();  // the channel is dropped, not pooled
+  kit->channels_free.push_back(*ch);
+  if (out->returned.has_value()) {
+    kit->env.Trace("saga.publish_returned", {{"msg", m.id}, {"key", m.key}});
+    co_return false;
+  }
+  if (out->confirm == mq::ConfirmState::kNack) {
+    co_return sim::MakeError(sim::Errc::kRejected, "nacked");
+  }
+  co_return true;
+}
+
+sim::Task<bool> PublishCommitted(ServiceKit* kit, OutMessage m) {
+  kit->env.Trace("saga.msg_committed", {{"msg", m.id}, {"exchange", m.exchange}, {"key", m.key}});
+  const Reliable mode = kit->options.reliable;
+  const int attempts = mode == Reliable::kConfirms ? 4 : 1;
+  for (int i = 0; i < attempts; ++i) {
+    if (i > 0) co_await kit->env.Sleep(1_s);
+    sim::Result<bool> r = co_await PublishOnce(kit, m);
+    if (mode == Reliable::kNone) co_return r.ok();  // fire and forget: nobody looks
+    if (r.ok()) {
+      const bool confirmed = *r;
+      const int64_t status = confirmed ? 1 : 2;
+      if (mode == Reliable::kOutbox) co_await MarkRow(kit, m.id, status);
+      co_return confirmed;
+    }
+  }
+  kit->env.Trace("saga.publish_failed", {{"msg", m.id}, {"key", m.key}});
+  co_return false;
+}
+
+sim::Task<void> ResendLoop(ServiceKit* kit, std::string exchange) {
+  while (true) {
+    co_await kit->env.Sleep(kit->options.resend_interval);
+    const int64_t cutoff = Millis(kit->env.Now()) - kit->options.resend_interval.millis();
+    db::SimSqlClient* sql = AcquireSql(kit);
+    db::SelectStmt s{kMessageTable,
+                     {{"to_exchange", exchange}, {"message_status", 0}},
+                     db::Guard::Cmp("create_time", db::CmpOp::kLe, db::Value(cutoff)),
+                     false};
+    sim::Result<std::vector<db::Row>> rows = co_await sql->Select(std::move(s));
+    ReleaseSql(kit, sql);
+    if (!rows.ok()) continue;
+    for (const db::Row& row : *rows) {
+      OutMessage m{StrAt(row, kMessageTable, "message_id"), exchange,
+                   StrAt(row, kMessageTable, "routing_key"), StrAt(row, kMessageTable, "content")};
+      kit->env.Trace("saga.resend", {{"msg", m.id}});
+      sim::Result<bool> r = co_await PublishOnce(kit, m);
+      if (!r.ok()) continue;
+      const int64_t status = *r ? 1 : 2;
+      co_await MarkRow(kit, m.id, status);
+    }
+  }
+}
+
+}  // namespace models::mall

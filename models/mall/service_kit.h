@@ -1,0 +1,69 @@
+#pragma once
+// What every saga service holds per incarnation: a pool of database connections (a Hikari pool:
+// one connection per concurrent request, since a connection runs one statement at a time), one
+// AMQP connection with a pool of channels, and the reliable-publish helpers of ladder D-8.
+//
+// Fidelity contract: connections and channels are volatile (lost with the node). A message is
+// published persistent and mandatory; per SagaOptions::reliable it is
+//   kOutbox   logged in oms.mq_message inside the business transaction (status 0 new), published
+//             with a confirm after commit and marked 1 (sent); a returned (unroutable) message is
+//             marked 2 (error) and traced; a resend loop republishes rows still 0 after
+//             resend_interval (003:199-217);
+//   kConfirms published after commit with a confirm, retried 3 times in process, then dropped;
+//   kNone     published without confirm mode; errors are ignored (fire and forget).
+// Trace: saga.msg_committed (the transaction owning a message committed: the ledger of
+// INV-M1), saga.publish_failed, saga.publish_returned.
+// Not modelled: Hikari's pool limits and validation queries; the pool grows as needed.
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "models/db/sim_sql_client.h"
+#include "models/mall/mall_options.h"
+#include "models/mq/sim_broker_client.h"
+#include "sim/env.h"
+
+namespace models::mall {
+
+struct OutMessage {
+  std::string id;  // message-id property: the key the broker's fate records use
+  std::string exchange;
+  std::string key;
+  std::string body;
+};
+
+struct ServiceKit {
+  ServiceKit(sim::Env e, sim::Endpoint db_at, sim::Endpoint broker_at, SagaOptions o)
+      : env(e), db(db_at), broker(broker_at), options(o),
+        mq(std::make_unique<mq::SimBrokerClient>(e, broker_at, o.mq_timeout)) {}
+  sim::Env env;
+  sim::Endpoint db;
+  sim::Endpoint broker;
+  SagaOptions options;
+  std::unique_ptr<mq::SimBrokerClient> mq;
+  std::vector<std::unique_ptr<db::SimSqlClient>> sql_all;
+  std::vector<db::SimSqlClient*> sql_free;
+  std::vector<mq::ChannelId> channels_free;
+  uint64_t next_id = 1;
+};
+
+// A connection for one request. REQUIRES: released with ReleaseSql after its last statement,
+// outside any transaction.
+db::SimSqlClient* AcquireSql(ServiceKit* kit);
+void ReleaseSql(ServiceKit* kit, db::SimSqlClient* sql);
+
+// A unique id for this incarnation's objects (order sn, request ids): node, random, counter.
+std::string NewId(ServiceKit* kit, const std::string& prefix);
+
+// Inside an open transaction (kOutbox only; otherwise does nothing): the outbox row.
+sim::Task<sim::Result<void>> LogMessage(ServiceKit* kit, db::SqlClient* sql, OutMessage m);
+// After the owning transaction committed: traces saga.msg_committed, then publishes per the
+// D-8 rung. Returns true when the broker confirmed it (or, for kNone, the call returned ok).
+sim::Task<bool> PublishCommitted(ServiceKit* kit, OutMessage m);
+// One publish attempt on a pooled channel. ok(true) confirmed, ok(false) returned unroutable.
+sim::Task<sim::Result<bool>> PublishOnce(ServiceKit* kit, OutMessage m);
+// kOutbox: forever, every resend_interval, republishes rows of `exchange` still new.
+sim::Task<void> ResendLoop(ServiceKit* kit, std::string exchange);
+
+}  // namespace models::mall

@@ -1,0 +1,267 @@
+// The ware service's lock, deduction, intake and boot; see ware_service.h.
+
+#include <fmt/format.h>
+
+#include <nlohmann/json.hpp>
+
+#include "models/db/db_error.h"
+#include "models/mall/mall_tables.h"
+#include "models/mall/mall_topology.h"
+#include "models/mall/ware_state.h"
+
+namespace models::mall {
+
+using namespace sim::literals;
+
+void TraceDetail(WareState* st, const db::Row& detail, const std::string& sn, int64_t from,
+                 int64_t to, const std::string& msg) {
+  st->kit.env.Trace("ware.detail", {{"detail", IntAt(detail, kDetailTable, "id")},
+                                    {"sn", sn},
+                                    {"sku", IntAt(detail, kDetailTable, "sku_id")},
+                                    {"ware", IntAt(detail, kDetailTable, "ware_id")},
+                                    {"num", IntAt(detail, kDetailTable, "sku_num")},
+                                    {"from", from},
+                                    {"to", to},
+                                    {"msg", msg}});
+}
+
+namespace {
+
+struct Locked {
+  int64_t detail_id = 0;
+  int64_t ware_id = 0;
+};
+
+// Locks one line in the first warehouse with enough free stock and writes its detail
+// (003:105). kRejected when no warehouse can take it.
+sim::Task<sim::Result<Locked>> LockLine(db::SqlClient* sql, int64_t task_id, OrderLine line) {
+  db::SelectStmt s{kWareSkuTable, {{"sku_id", line.sku_id}}, db::Guard::True(), false};
+  sim::Result<std::vector<db::Row>> rows = co_await sql->Select(std::move(s));
+  if (!rows.ok()) co_return rows.error();
+  for (const db::Row& row : *rows) {
+    const int64_t free = IntAt(row, kWareSkuTable, "stock") -
+                         IntAt(row, kWareSkuTable, "stock_locked");
+    if (free < line.quantity) continue;
+    db::UpdateStmt u{kWareSkuTable,
+                     {db::SetClause::Add("stock_locked", line.quantity)},
+                     {{"id", IntAt(row, kWareSkuTable, "id")}},
+                     db::Guard::Diff("stock", "stock_locked", db::CmpOp::kGe,
+                                     db::Value(line.quantity))};
+    sim::Result<int64_t> n = co_await sql->Update(std::move(u));
+    if (!n.ok()) co_return n.error();
+    if (*n != 1) continue;
+    const int64_t ware = IntAt(row, kWareSkuTable, "ware_id");
+    db::InsertStmt d{kDetailTable,
+                     {{"sku_id", line.sku_id}, {"sku_num", line.quantity}, {"task_id", task_id},
+                      {"ware_id", ware}, {"lock_status", kDetailLocked}}};
+    sim::Result<int64_t> id = co_await sql->Insert(std::move(d));
+    if (!id.ok()) co_return id.error();
+    co_return Locked{*id, ware};
+  }
+  co_return sim::MakeError(sim::Errc::kRejected, fmt::format("no stock for sku {}", line.sku_id));
+}
+
+OutMessage DetailMessage(int64_t task, const std::string& sn, const OrderLine& line,
+                         const Locked& l) {
+  const nlohmann::json body = {{"type", "detail"}, {"task_id", task}, {"order_sn", sn},
+                               {"detail_id", l.detail_id}, {"sku_id", line.sku_id},
+                               {"ware_id", l.ware_id}, {"num", line.quantity}};
+  return OutMessage{fmt::format("stock-locked:{}:{}", task, l.detail_id), kStockExchange,
+                    kKeyStockLocked, body.dump()};
+}
+
+// The whole lock. With LockTxn::kSingle it runs inside one transaction (the caller's BEGIN);
+// with kPerItem every statement autocommits (INV-S8's buggy rung).
+sim::Task<sim::Result<int64_t>> LockAll(WareState* st, db::SqlClient* sql, LockRequest r,
+                                        std::vector<int64_t>* detail_ids) {
+  const SagaOptions& o = st->config.options;
+  db::InsertStmt task{kTaskTable, {{"order_sn", r.order_sn},
+                                   {"create_time", Millis(st->kit.env.Now())}}};
+  sim::Result<int64_t> task_id = co_await sql->Insert(std::move(task));
+  if (!task_id.ok()) co_return task_id;
+  for (const OrderLine& line : r.lines) {
+    sim::Result<Locked> l = co_await LockLine(sql, *task_id, line);
+    if (!l.ok()) co_return l.error();
+    detail_ids->push_back(l->detail_id);
+    if (o.lock_publish == LockPublish::kPerItemInTxn &&
+        o.compensation == Compensation::kReliableMessage) {
+      // F-18: published before the transaction's outcome is known, full detail in the body.
+      OutMessage m = DetailMessage(*task_id, r.order_sn, line, *l);
+      sim::Result<bool> sent = co_await PublishOnce(&st->kit, m);
+      (void)sent;
+    }
+  }
+  co_return task_id;
+}
+
+sim::Task<sim::Result<int64_t>> LockOnce(WareState* st, LockRequest r) {
+  const SagaOptions& o = st->config.options;
+  const bool single = o.lock_txn == LockTxn::kSingle;
+  db::SimSqlClient* sql = AcquireSql(&st->kit);
+  sim::Result<void> begin;
+  if (single) begin = co_await sql->Begin();
+  std::vector<int64_t> details;
+  sim::Result<int64_t> task = sim::MakeError(sim::Errc::kUnavailable, "no transaction");
+  if (begin.ok()) task = co_await LockAll(st, sql, r, &details);
+  const nlohmann::json body = {{"type", "stock_locked"}, {"task_id", task.ok() ? *task : 0},
+                               {"order_sn", r.order_sn}, {"detail_ids", details}};
+  const OutMessage m{fmt::format("stock-locked:{}", task.ok() ? *task : 0), kStockExchange,
+                     kKeyStockLocked, body.dump()};
+  const bool after_all = o.compensation == Compensation::kReliableMessage &&
+                         o.lock_publish == LockPublish::kAfterAll;
+  sim::Result<void> logged;
+  if (task.ok() && after_all) logged = co_await LogMessage(&st->kit, sql, m);
+  sim::Result<void> end;
+  if (!task.ok() || !logged.ok()) {
+    if (single) end = co_await sql->Rollback();
+    ReleaseSql(&st->kit, sql);
+    if (!task.ok()) co_return task.error();
+    co_return logged.error();
+  }
+  if (single) end = co_await sql->Commit();
+  ReleaseSql(&st->kit, sql);
+  if (!end.ok()) co_return end.error();
+  if (after_all) co_await PublishCommitted(&st->kit, m);
+  co_return task;
+}
+
+}  // namespace
+
+sim::Task<sim::Result<int64_t>> HandleLock(WareState* st, LockRequest r) {
+  const bool dedupe = st->config.options.lock_idempotency == LockIdempotency::kOrderSnCheck;
+  if (dedupe) {
+    // D-15: one work order per order sn. A duplicate that finds the lock in progress is refused
+    // (the caller's first request gets the real answer); one that finds it committed gets it.
+    if (st->locking.count(r.order_sn) != 0) {
+      co_return sim::MakeError(sim::Errc::kConflict, "lock in progress");
+    }
+    db::SimSqlClient* sql = AcquireSql(&st->kit);
+    db::SelectStmt s{kTaskTable, {{"order_sn", r.order_sn}}, db::Guard::True(), false};
+    sim::Result<std::vector<db::Row>> tasks = co_await sql->Select(std::move(s));
+    ReleaseSql(&st->kit, sql);
+    if (!tasks.ok()) co_return tasks.error();
+    if (!tasks->empty()) co_return IntAt(tasks->front(), kTaskTable, "id");
+    if (st->locking.count(r.order_sn) != 0) {
+      co_return sim::MakeError(sim::Errc::kConflict, "lock in progress");
+    }
+    st->locking.insert(r.order_sn);
+  }
+  const std::string sn = r.order_sn;
+  sim::Result<int64_t> out = co_await LockOnce(st, std::move(r));
+  if (dedupe) st->locking.erase(sn);
+  const bool definite = out.ok() || !out.error().Indeterminate();
+  st->kit.env.Trace("ware.lock", {{"sn", sn}, {"task", out.ok() ? *out : 0},
+                                  {"ok", out.ok() ? 1 : 0}, {"definite", definite ? 1 : 0}});
+  co_return out;
+}
+
+sim::Task<sim::Result<int64_t>> HandleDeduct(WareState* st, DeductRequest r) {
+  db::SimSqlClient* sql = AcquireSql(&st->kit);
+  db::SelectStmt s{kTaskTable, {{"order_sn", r.order_sn}}, db::Guard::True(), false};
+  sim::Result<std::vector<db::Row>> tasks = co_await sql->Select(std::move(s));
+  int64_t deducted = 0;
+  sim::Result<int64_t> out = tasks.ok() ? sim::Result<int64_t>(0)
+                                        : sim::Result<int64_t>(tasks.error());
+  for (size_t t = 0; out.ok() && t < tasks->size(); ++t) {
+    db::SelectStmt ds{kDetailTable, {{"task_id", IntAt((*tasks)[t], kTaskTable, "id")}},
+                      db::Guard::Cmp("lock_status", db::CmpOp::kEq, db::Value(kDetailLocked)),
+                      false};
+    sim::Result<std::vector<db::Row>> details = co_await sql->Select(std::move(ds));
+    if (!details.ok()) out = details.error();
+    for (size_t i = 0; out.ok() && i < details->size(); ++i) {
+      const db::Row& d = (*details)[i];
+      sim::Result<void> begin = co_await sql->Begin();
+      db::UpdateStmt mark{kDetailTable, {db::SetClause::Assign("lock_status", kDetailDeducted)},
+                          {{"id", IntAt(d, kDetailTable, "id")}},
+                          db::Guard::Cmp("lock_status", db::CmpOp::kEq, db::Value(kDetailLocked))};
+      sim::Result<int64_t> n = begin.ok() ? sim::Result<int64_t>(0) : begin.error();
+      if (begin.ok()) n = co_await sql->Update(std::move(mark));
+      const int64_t num = IntAt(d, kDetailTable, "sku_num");
+      db::UpdateStmt take{kWareSkuTable,
+                          {db::SetClause::Add("stock", -num), db::SetClause::Add("stock_locked", -num)},
+                          {{"sku_id", IntAt(d, kDetailTable, "sku_id")},
+                           {"ware_id", IntAt(d, kDetailTable, "ware_id")}},
+                          db::Guard::True()};
+      sim::Result<int64_t> m = n;
+      if (n.ok() && *n == 1) m = co_await sql->Update(std::move(take));
+      sim::Result<void> end;
+      if (m.ok()) {
+        end = co_await sql->Commit();
+      } else {
+        end = co_await sql->Rollback();
+        out = m.error();
+      }
+      if (m.ok() && end.ok() && *n == 1) {
+        ++deducted;
+        TraceDetail(st, d, r.order_sn, kDetailLocked, kDetailDeducted, "");
+      }
+      if (!end.ok()) out = end.error();
+    }
+  }
+  ReleaseSql(&st->kit, sql);
+  if (!out.ok()) co_return out;
+  co_return deducted;
+}
+
+sim::Task<sim::Result<int64_t>> HandleIntake(WareState* st, IntakeRequest r) {
+  db::SimSqlClient* sql = AcquireSql(&st->kit);
+  sim::Result<void> begin = co_await sql->Begin();
+  const int64_t now = Millis(st->kit.env.Now());
+  db::InsertStmt seen{kMessageTable, {{"message_id", "intake:" + r.request_id},
+                                      {"class_type", "dedup"}, {"message_status", 3},
+                                      {"create_time", now}, {"update_time", now}}};
+  sim::Result<int64_t> ins = begin.ok() ? sim::Result<int64_t>(0) : begin.error();
+  if (begin.ok()) ins = co_await sql->Insert(std::move(seen));
+  const bool duplicate = !ins.ok() && db::ClassifyError(ins.error()) == db::DbErrorKind::kDuplicateKey;
+  db::UpdateStmt add{kWareSkuTable, {db::SetClause::Add("stock", r.quantity)},
+                     {{"sku_id", r.sku_id}, {"ware_id", r.ware_id}}, db::Guard::True()};
+  sim::Result<int64_t> n = ins;
+  if (ins.ok()) n = co_await sql->Update(std::move(add));
+  sim::Result<void> end;
+  if (n.ok()) {
+    end = co_await sql->Commit();
+  } else {
+    end = co_await sql->Rollback();
+  }
+  ReleaseSql(&st->kit, sql);
+  if (duplicate) co_return 0;  // already applied by an earlier copy of this request
+  if (!n.ok()) co_return n.error();
+  if (!end.ok()) co_return end.error();
+  co_return *n;
+}
+
+namespace {
+
+sim::Task<void> StartWare(WareState* st) {
+  mq::SimBrokerClient mq(st->kit.env, st->config.broker, st->config.options.mq_timeout);
+  while (true) {
+    sim::Result<mq::ChannelId> ch = co_await mq.OpenChannel();
+    if (ch.ok()) {
+      sim::Result<void> r = co_await DeclareTopology(&mq, *ch, WareTopology(st->config.options));
+      if (r.ok()) break;
+    }
+    co_await st->kit.env.Sleep(1_s);
+  }
+  sim::Result<void> closed = co_await mq.Close();
+  (void)closed;
+  for (int64_t i = 0; i < st->config.listener_consumers; ++i) {
+    st->kit.env.Spawn(ReleaseListener(st));
+  }
+  if (st->config.options.reliable == Reliable::kOutbox) {
+    st->kit.env.Spawn(ResendLoop(&st->kit, kStockExchange));
+  }
+}
+
+}  // namespace
+
+void BootWareService(sim::Env env, WareServiceConfig config) {
+  WareState* st = &env.Keep<WareState>(env, config);
+  env.Serve<LockRequest, int64_t>(kLockPort, [st](LockRequest r) { return HandleLock(st, r); });
+  env.Serve<DeductRequest, int64_t>(kDeductPort,
+                                    [st](DeductRequest r) { return HandleDeduct(st, r); });
+  env.Serve<IntakeRequest, int64_t>(kIntakePort,
+                                    [st](IntakeRequest r) { return HandleIntake(st, r); });
+  env.Spawn(StartWare(st));
+}
+
+}  // namespace models::mall

@@ -1,0 +1,206 @@
+// The ware release listener (StockReleaseListener: the StockLockedTo handler on the delay path
+// and the OrderTo handler of order.release.other) and the unlock; see ware_service.h.
+
+#include <nlohmann/json.hpp>
+
+#include "models/mall/feign.h"
+#include "models/mall/mall_tables.h"
+#include "models/mall/mall_topology.h"
+#include "models/mall/ware_state.h"
+
+namespace models::mall {
+
+using namespace sim::literals;
+
+namespace {
+
+enum class Handled : uint8_t { kDone, kRetry };
+
+// Unlocks one detail per the D-7 variant (003:127, 003:145). kRetry on a database error.
+sim::Task<Handled> Unlock(WareState* st, db::SqlClient* sql, db::Row d, std::string sn,
+                          std::string msg) {
+  const SagaOptions& o = st->config.options;
+  const int64_t num = IntAt(d, kDetailTable, "sku_num");
+  const int64_t read_status = IntAt(d, kDetailTable, "lock_status");
+  // The atomic guard checks the status in the UPDATE itself; check-then-act trusts the status
+  // read before (B-WARE-1); none checks nothing (F-24).
+  if (o.unlock_guard == UnlockGuard::kCheckThenAct && read_status != kDetailLocked) {
+    co_return Handled::kDone;
+  }
+  const db::Guard guard = o.unlock_guard == UnlockGuard::kAtomic
+                              ? db::Guard::Cmp("lock_status", db::CmpOp::kEq,
+                                               db::Value(kDetailLocked))
+                              : db::Guard::True();
+  const int64_t delta = o.unlock_sign == UnlockSign::kMinus ? -num : num;  // B-2 / F-64
+  sim::Result<void> begin = co_await sql->Begin();
+  sim::Result<int64_t> n = begin.ok() ? sim::Result<int64_t>(0) : begin.error();
+  if (begin.ok()) {
+    db::UpdateStmt mark{kDetailTable, {db::SetClause::Assign("lock_status", kDetailUnlocked)},
+                        {{"id", IntAt(d, kDetailTable, "id")}}, guard};
+    n = co_await sql->Update(std::move(mark));
+  }
+  sim::Result<int64_t> m = n;
+  if (n.ok() && *n == 1) {
+    db::UpdateStmt give{kWareSkuTable, {db::SetClause::Add("stock_locked", delta)},
+                        {{"sku_id", IntAt(d, kDetailTable, "sku_id")},
+                         {"ware_id", IntAt(d, kDetailTable, "ware_id")}},
+                        db::Guard::True()};
+    m = co_await sql->Update(std::move(give));
+  }
+  sim::Result<void> end;
+  if (m.ok()) {
+    end = co_await sql->Commit();
+  } else {
+    end = co_await sql->Rollback();
+  }
+  if (!m.ok() || !end.ok()) co_return Handled::kRetry;
+  if (*n == 1) TraceDetail(st, d, sn, read_status, kDetailUnlocked, msg);
+  co_return Handled::kDone;
+}
+
+// F-18's trusting consumer: unlocks by the payload (sku, ware, num) before looking at the
+// detail, so a message of a rolled-back lock frees stock that was never locked.
+sim::Task<Handled> UnlockByPayload(WareState* st, db::SqlClient* sql, nlohmann::json j,
+                                   std::string msg) {
+  sim::Result<void> begin = co_await sql->Begin();
+  if (!begin.ok()) co_return Handled::kRetry;
+  const int64_t num = j.value("num", int64_t{0});
+  db::UpdateStmt give{kWareSkuTable, {db::SetClause::Add("stock_locked", -num)},
+                      {{"sku_id", j.value("sku_id", int64_t{0})},
+                       {"ware_id", j.value("ware_id", int64_t{0})}},
+                      db::Guard::True()};
+  sim::Result<int64_t> m = co_await sql->Update(std::move(give));
+  const int64_t detail_id = j.value("detail_id", int64_t{0});
+  db::UpdateStmt mark{kDetailTable, {db::SetClause::Assign("lock_status", kDetailUnlocked)},
+                      {{"id", detail_id}}, db::Guard::True()};
+  if (m.ok()) m = co_await sql->Update(std::move(mark));
+  sim::Result<void> end;
+  if (m.ok()) {
+    end = co_await sql->Commit();
+  } else {
+    end = co_await sql->Rollback();
+  }
+  if (!m.ok() || !end.ok()) co_return Handled::kRetry;
+  const std::string sn = j.value("order_sn", std::string());
+  st->kit.env.Trace("ware.payload_unlock", {{"detail", detail_id}, {"sn", sn}, {"num", num},
+                                            {"msg", msg}, {"matched", *m}});
+  co_return Handled::kDone;
+}
+
+// Whether the delay-path rule says unlock: order absent or cancelled (003:117-121), or, in the
+// loose rung, anything not paid (F-22). nullopt: ask again later (requeue).
+sim::Task<std::optional<bool>> ShouldUnlock(WareState* st, std::string sn) {
+  const SagaOptions& o = st->config.options;
+  StatusRequest q{sn};
+  sim::Result<StatusReply> s = co_await Feign<StatusReply>(
+      st->kit.env, sim::Endpoint{st->config.order, kStatusPort}, std::move(q), o.rpc_timeout, 0);
+  if (!s.ok()) co_return std::nullopt;  // 003:129-131: throw, reject, requeue
+  if (!s->found) {
+    if (o.not_found == NotFound::kRequeue) co_return std::nullopt;  // F-23
+    co_return true;
+  }
+  if (s->status == kOrderCancelled) co_return true;
+  if (o.unlock_predicate == UnlockPredicate::kUnpaid && s->status == kOrderCreated) co_return true;
+  co_return false;
+}
+
+sim::Task<Handled> HandleStockLocked(WareState* st, db::SqlClient* sql, nlohmann::json j,
+                                     std::string msg) {
+  const std::string sn = j.value("order_sn", std::string());
+  std::vector<int64_t> ids;
+  if (j.contains("detail_ids")) ids = j["detail_ids"].get<std::vector<int64_t>>();
+  for (const int64_t id : ids) {
+    sim::Result<std::optional<db::Row>> d = co_await sql->Get(kDetailTable, id, false);
+    if (!d.ok()) co_return Handled::kRetry;
+    if (!d->has_value()) continue;  // the lock rolled back: nothing to unlock (003:123-125)
+    const bool guarded = st->config.options.unlock_guard != UnlockGuard::kNone;
+    if (guarded && IntAt(**d, kDetailTable, "lock_status") != kDetailLocked) continue;
+    std::optional<bool> unlock = co_await ShouldUnlock(st, sn);
+    if (!unlock.has_value()) co_return Handled::kRetry;
+    if (!*unlock) continue;  // the order lives: ack and do nothing (003:131)
+    const Handled h = co_await Unlock(st, sql, **d, sn, msg);
+    if (h == Handled::kRetry) co_return h;
+  }
+  co_return Handled::kDone;
+}
+
+// unlock(OrderTo): every detail of the order's work orders still locked (003:187).
+sim::Task<Handled> HandleOrderRelease(WareState* st, db::SqlClient* sql, std::string sn,
+                                      std::string msg) {
+  db::SelectStmt s{kTaskTable, {{"order_sn", sn}}, db::Guard::True(), false};
+  sim::Result<std::vector<db::Row>> tasks = co_await sql->Select(std::move(s));
+  if (!tasks.ok()) co_return Handled::kRetry;
+  for (const db::Row& task : *tasks) {
+    db::SelectStmt ds{kDetailTable, {{"task_id", IntAt(task, kTaskTable, "id")}},
+                      db::Guard::True(), false};
+    sim::Result<std::vector<db::Row>> details = co_await sql->Select(std::move(ds));
+    if (!details.ok()) co_return Handled::kRetry;
+    for (const db::Row& d : *details) {
+      const bool guarded = st->config.options.unlock_guard != UnlockGuard::kNone;
+      if (guarded && IntAt(d, kDetailTable, "lock_status") != kDetailLocked) continue;
+      const Handled h = co_await Unlock(st, sql, d, sn, msg);
+      if (h == Handled::kRetry) co_return h;
+    }
+  }
+  co_return Handled::kDone;
+}
+
+sim::Task<Handled> HandleRelease(WareState* st, std::string body, std::string msg) {
+  const nlohmann::json j = nlohmann::json::parse(body, nullptr, false);
+  if (j.is_discarded()) co_return Handled::kDone;
+  const std::string type = j.value("type", std::string());
+  db::SimSqlClient* sql = AcquireSql(&st->kit);
+  Handled h = Handled::kDone;
+  if (type == "stock_locked") {
+    h = co_await HandleStockLocked(st, sql, j, msg);
+  } else if (type == "detail") {
+    std::optional<bool> unlock = co_await ShouldUnlock(st, j.value("order_sn", std::string()));
+    if (!unlock.has_value()) {
+      h = Handled::kRetry;
+    } else if (*unlock) {
+      h = co_await UnlockByPayload(st, sql, j, msg);
+    }
+  } else if (type == "order_release") {
+    h = co_await HandleOrderRelease(st, sql, j.value("order_sn", std::string()), msg);
+  }
+  ReleaseSql(&st->kit, sql);
+  co_return h;
+}
+
+sim::Task<void> ConsumeOnce(WareState* st, mq::BrokerClient* mq) {
+  const bool auto_ack = st->config.options.ack == AckMode::kAuto;
+  sim::Result<mq::ChannelId> ch = co_await mq->OpenChannel();
+  if (!ch.ok()) co_return;
+  sim::Result<void> qos = co_await mq->Qos(*ch, 1);
+  if (!qos.ok()) co_return;
+  sim::Result<std::string> tag = co_await mq->Consume(*ch, kStockReleaseQueue, "", auto_ack);
+  if (!tag.ok()) co_return;
+  while (true) {
+    sim::Result<std::optional<mq::Delivery>> d = co_await mq->NextDelivery(*ch, 60_s);
+    if (!d.ok()) co_return;
+    if (!d->has_value()) continue;
+    const mq::Delivery del = **d;
+    const std::string msg = del.message.props.message_id.value_or("");
+    const Handled h = co_await HandleRelease(st, del.message.body, msg);
+    if (auto_ack) continue;  // F-20: a failed handling is lost
+    sim::Result<void> settled;
+    if (h == Handled::kDone) {
+      settled = co_await mq->Ack(*ch, del.delivery_tag, false);
+    } else {
+      settled = co_await mq->Reject(*ch, del.delivery_tag, true);
+    }
+    if (!settled.ok()) co_return;
+  }
+}
+
+}  // namespace
+
+sim::Task<void> ReleaseListener(WareState* st) {
+  mq::SimBrokerClient mq(st->kit.env, st->config.broker, st->config.options.mq_timeout);
+  while (true) {
+    co_await ConsumeOnce(st, &mq);
+    co_await st->kit.env.Sleep(1_s);
+  }
+}
+
+}  // namespace models::mall

@@ -1,0 +1,71 @@
+// Goal: the saga's specs do what they claim. The default design (order_stock_release.json)
+// stays valid on a few seeds, and every negative spec of the saga (negative/{order,stock,saga,
+// mq}_*.json) trips the checker it names within its seed budget: a buggy rung that goes
+// undetected fails this test.
+
+#include <catch2/catch.hpp>
+
+#include <filesystem>
+#include <fmt/format.h>
+
+#include "scenarios/load.h"
+#include "scenarios/registry.h"
+#include "scenarios/runner.h"
+
+namespace {
+
+const std::string kSpecs = std::string(MALLSIM_SOURCE_DIR) + "/scenarios/specs";
+
+scenarios::Spec Load(const std::string& path) {
+  auto loaded = scenarios::LoadSpecFile(path);
+  REQUIRE(std::holds_alternative<scenarios::Spec>(loaded));
+  return std::get<scenarios::Spec>(loaded);
+}
+
+scenarios::RunReport RunSeed(const scenarios::Spec& spec, uint64_t seed) {
+  auto config = scenarios::ResolveRunConfig(spec, seed, {});
+  REQUIRE(std::holds_alternative<scenarios::RunConfig>(config));
+  return scenarios::RunScenario(std::get<scenarios::RunConfig>(config), scenarios::DefaultRegistry());
+}
+
+bool IsSagaNegative(const std::string& file) {
+  for (const char* prefix : {"order_", "stock_", "saga_", "mq_"}) {
+    if (file.rfind(prefix, 0) == 0) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+TEST_CASE("order_stock_release: the default design stays valid", "[saga][spec]") {
+  const scenarios::Spec spec = Load(kSpecs + "/order_stock_release.json");
+  for (uint64_t seed = 1; seed <= 3; ++seed) {
+    const scenarios::RunReport r = RunSeed(spec, seed);
+    INFO(r.SummaryLine());
+    CHECK(r.exit_code == 0);
+  }
+}
+
+TEST_CASE("every saga negative spec trips its checker within its budget", "[saga][spec]") {
+  std::vector<std::string> files;
+  for (const auto& e : std::filesystem::directory_iterator(kSpecs + "/negative")) {
+    const std::string name = e.path().filename().string();
+    if (IsSagaNegative(name)) files.push_back(name);
+  }
+  std::sort(files.begin(), files.end());
+  REQUIRE(files.size() >= 10);
+  for (const std::string& file : files) {
+    const scenarios::Spec spec = Load(kSpecs + "/negative/" + file);
+    REQUIRE(spec.expect.has_value());
+    REQUIRE(spec.expect->verdict == "invalid");
+    uint64_t found = 0;
+    for (uint64_t seed = 1; seed <= static_cast<uint64_t>(spec.expect->seeds_max) && found == 0; ++seed) {
+      const scenarios::RunReport r = RunSeed(spec, seed);
+      for (const checkers::Verdict& v : r.verdicts) {
+        if (v.checker == spec.expect->checker && v.validity == checkers::Validity::kInvalid) found = seed;
+      }
+    }
+    INFO(file << " expects " << spec.expect->checker << " within " << spec.expect->seeds_max << " seeds");
+    CHECK(found != 0);
+  }
+}
