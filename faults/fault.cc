@@ -6,6 +6,40 @@
 
 namespace faults {
 
+// ---- link overlays ----------------------------------------------------------------------
+
+uint64_t LinkOverlays::Add(sim::World& world, Change change) {
+  if (active_.empty()) {
+    base_.clear();
+    for (sim::Node* a : world.nodes()) {
+      for (sim::Node* b : world.nodes()) {
+        if (a != b) base_[{a->id(), b->id()}] = world.network().Link(a->id(), b->id());
+      }
+    }
+  }
+  const uint64_t id = next_id_++;
+  active_.emplace_back(id, std::move(change));
+  Apply(world);
+  return id;
+}
+
+size_t LinkOverlays::Remove(sim::World& world, uint64_t id) {
+  auto it = std::find_if(active_.begin(), active_.end(),
+                         [id](const auto& overlay) { return overlay.first == id; });
+  SIM_ASSERT_MSG(it != active_.end(), "link overlay " << id << " removed twice");
+  active_.erase(it);
+  Apply(world);
+  return base_.size();
+}
+
+void LinkOverlays::Apply(sim::World& world) const {
+  for (const auto& [path, base] : base_) {
+    sim::LinkConfig c = base;
+    for (const auto& overlay : active_) overlay.second(c);
+    world.network().SetLink(path.first, path.second, c);
+  }
+}
+
 namespace {
 
 using Json = nlohmann::json;
@@ -96,35 +130,24 @@ StartedFault StartClog(const FaultTargets& t, const Json& p, sim::Rng& rng) {
 
 // ---- link degradations -----------------------------------------------------------------
 
-class RestoreLinks final : public ActiveFault {
+class RemoveOverlay final : public ActiveFault {
  public:
-  RestoreLinks(sim::World* w, std::vector<std::pair<std::pair<sim::NodeId, sim::NodeId>, sim::LinkConfig>> saved)
-      : world_(w), saved_(std::move(saved)) {}
+  RemoveOverlay(sim::World* w, std::shared_ptr<LinkOverlays> links, uint64_t id)
+      : world_(w), links_(std::move(links)), id_(id) {}
   FaultOutcome Stop() override {
-    for (const auto& [path, config] : saved_) world_->network().SetLink(path.first, path.second, config);
-    return FaultOutcome{true, {{"restored_paths", saved_.size()}}};
+    return FaultOutcome{true, {{"restored_paths", links_->Remove(*world_, id_)}}};
   }
 
  private:
   sim::World* world_;
-  std::vector<std::pair<std::pair<sim::NodeId, sim::NodeId>, sim::LinkConfig>> saved_;
+  std::shared_ptr<LinkOverlays> links_;
+  uint64_t id_;
 };
 
-template <class Change>
-StartedFault DegradeLinks(const FaultTargets& t, Change change, Json detail) {
-  std::vector<std::pair<std::pair<sim::NodeId, sim::NodeId>, sim::LinkConfig>> saved;
-  sim::Network& net = t.world->network();
-  for (sim::Node* a : t.world->nodes()) {
-    for (sim::Node* b : t.world->nodes()) {
-      if (a == b) continue;
-      sim::LinkConfig c = net.Link(a->id(), b->id());
-      saved.push_back({{a->id(), b->id()}, c});
-      change(c);
-      net.SetLink(a->id(), b->id(), c);
-    }
-  }
+StartedFault DegradeLinks(const FaultTargets& t, LinkOverlays::Change change, Json detail) {
+  const uint64_t id = t.links->Add(*t.world, std::move(change));
   return StartedFault{FaultOutcome{true, std::move(detail)},
-                      std::make_unique<RestoreLinks>(t.world, std::move(saved))};
+                      std::make_unique<RemoveOverlay>(t.world, t.links, id)};
 }
 
 StartedFault StartLatency(const FaultTargets& t, const Json& p, sim::Rng&) {

@@ -25,7 +25,10 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
+#include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -39,6 +42,27 @@ struct FaultOutcome {
   nlohmann::json detail = nlohmann::json::object();  // what was done, e.g. the groups
 };
 
+// The link degradations in force (latency, loss, duplicate, reorder). They overlap: a swarm
+// starts a latency fault while a loss fault runs and stops them in any order, so each is an
+// overlay on the links as they were before the first one, and every path is recomputed from
+// that base with the overlays still in force. (Restoring a per-fault snapshot instead leaves a
+// stale degradation behind whenever two overlapping faults stop in the order they started.)
+class LinkOverlays {
+ public:
+  using Change = std::function<void(sim::LinkConfig&)>;
+  // Applies `change` to every path between two nodes of `world`; returns its id.
+  uint64_t Add(sim::World& world, Change change);
+  // Takes overlay `id` off; returns how many paths were recomputed.
+  size_t Remove(sim::World& world, uint64_t id);
+
+ private:
+  void Apply(sim::World& world) const;
+
+  std::map<std::pair<sim::NodeId, sim::NodeId>, sim::LinkConfig> base_;
+  std::vector<std::pair<uint64_t, Change>> active_;
+  uint64_t next_id_ = 1;
+};
+
 // What a fault may act on: the world, the names of the nodes it may target, and the
 // middleware the workload runs (filled by Workload::AddFaultTargets).
 struct FaultTargets {
@@ -47,6 +71,8 @@ struct FaultTargets {
   // Promotes a replica of the workload's Redis group; empty when it has none.
   std::function<FaultOutcome()> redis_failover;
   std::vector<std::string> brokers;  // the workload's broker nodes
+  // Shared by every copy of these targets, so overlapping link faults compose.
+  std::shared_ptr<LinkOverlays> links = std::make_shared<LinkOverlays>();
 };
 
 // A started fault that knows how to undo itself.

@@ -140,6 +140,30 @@ TEST_CASE("link faults, clogs and clock faults take effect and are undone") {
   CHECK(r.probe.ok > ok_before);
 }
 
+TEST_CASE("overlapping link faults compose and every stop order restores the links") {
+  Rig r;
+  const sim::LinkConfig base = r.world.network().Link(r.client->id(), r.server->id());
+  auto latency = [&r] { return r.world.network().Link(r.client->id(), r.server->id()).latency_min; };
+  // Started A, B, stopped A, B (the order a swarm produces when durations differ little):
+  // restoring per-fault snapshots would leave A's 300 ms behind for good.
+  r.nemesis.Apply("latency", {{"extra_ms", 300}}, 1_s);
+  r.world.RunFor(200_ms);
+  r.nemesis.Apply("latency", {{"extra_ms", 100}}, 1_s);
+  r.nemesis.Apply("loss", {{"per_mille", 200}}, 1500_ms);
+  CHECK(latency() == base.latency_min + 400_ms);
+  r.world.RunFor(900_ms);  // the first latency fault has stopped, the others run on
+  CHECK(latency() == base.latency_min + 100_ms);
+  CHECK(r.world.network().Link(r.client->id(), r.server->id()).loss.numerator == 200);
+  r.world.RunFor(1_s);
+  CHECK(latency() == base.latency_min);
+  CHECK(r.world.network().Link(r.client->id(), r.server->id()).loss == base.loss);
+  // And when the chaos ends while overlapping faults run.
+  r.nemesis.Apply("latency", {{"extra_ms", 300}}, 10_s);
+  r.nemesis.Apply("latency", {{"extra_ms", 100}}, 10_s);
+  r.nemesis.HealAll();
+  CHECK(latency() == base.latency_min);
+}
+
 TEST_CASE("an event-triggered fault lands right after its trace event") {
   sim::World w(1);
   std::vector<std::string> log;
