@@ -72,6 +72,12 @@ std::vector<int64_t> DbModel::Candidates(const Table& table, SessionId id, const
     return {};
   }
   std::vector<int64_t> out;
+  if (std::optional<std::vector<int64_t>> keyed = table.Lookup(eq)) {
+    for (int64_t pk : *keyed) {
+      if (matches(pk)) out.push_back(pk);
+    }
+    return out;
+  }
   for (const auto& [pk, slot] : table.slots()) {
     if (matches(pk)) out.push_back(pk);
   }

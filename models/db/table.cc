@@ -2,6 +2,7 @@
 
 #include "models/db/table.h"
 
+#include <algorithm>
 #include <utility>
 
 #include "sim/assert.h"
@@ -9,12 +10,15 @@
 namespace models::db {
 
 Table::Table(uint32_t id, TableDef def) : id_(id), def_(std::move(def)) {
-  for (const KeyDef& key : def_.unique_keys) {
-    std::vector<size_t> columns;
-    for (const std::string& name : key.columns) columns.push_back(def_.Col(name));
-    unique_columns_.push_back(std::move(columns));
+  for (const std::vector<KeyDef>* keys : {&def_.unique_keys, &def_.indexes}) {
+    for (const KeyDef& key : *keys) {
+      std::vector<size_t> columns;
+      for (const std::string& name : key.columns) columns.push_back(def_.Col(name));
+      key_columns_.push_back(std::move(columns));
+    }
   }
-  unique_.resize(unique_columns_.size());
+  unique_count_ = def_.unique_keys.size();
+  keys_.resize(key_columns_.size());
 }
 
 const RowSlot* Table::Find(int64_t pk) const {
@@ -40,7 +44,7 @@ void Table::NoteExplicitId(int64_t pk) {
 
 std::optional<std::vector<Value>> Table::KeyOf(size_t key, const Row& row) const {
   std::vector<Value> values;
-  for (size_t column : unique_columns_[key]) {
+  for (size_t column : key_columns_[key]) {
     if (row[column].is_null()) return std::nullopt;
     values.push_back(row[column]);
   }
@@ -49,12 +53,12 @@ std::optional<std::vector<Value>> Table::KeyOf(size_t key, const Row& row) const
 
 UniqueCheck Table::CheckUnique(const Row& candidate, int64_t self_pk, SessionId session,
                                const Row* old_version) const {
-  for (size_t key = 0; key < unique_.size(); ++key) {
+  for (size_t key = 0; key < unique_count_; ++key) {
     std::optional<std::vector<Value>> values = KeyOf(key, candidate);
     if (!values) continue;
     if (old_version != nullptr && KeyOf(key, *old_version) == values) continue;
-    auto entry = unique_[key].find(*values);
-    if (entry == unique_[key].end()) continue;
+    auto entry = keys_[key].find(*values);
+    if (entry == keys_[key].end()) continue;
     for (int64_t other : entry->second) {
       if (other == self_pk) continue;
       const RowSlot& slot = slots_.at(other);
@@ -69,6 +73,24 @@ UniqueCheck Table::CheckUnique(const Row& candidate, int64_t self_pk, SessionId 
     }
   }
   return {};
+}
+
+std::optional<std::vector<int64_t>> Table::Lookup(
+    const std::vector<std::pair<std::string, Value>>& eq) const {
+  for (size_t key = 0; key < keys_.size(); ++key) {
+    std::vector<Value> values;
+    for (size_t column : key_columns_[key]) {
+      const std::string& name = def_.columns[column].name;
+      auto bound = std::find_if(eq.begin(), eq.end(), [&](const auto& e) { return e.first == name; });
+      if (bound == eq.end() || bound->second.is_null()) break;
+      values.push_back(bound->second);
+    }
+    if (values.size() != key_columns_[key].size()) continue;
+    auto entry = keys_[key].find(values);
+    if (entry == keys_[key].end()) return std::vector<int64_t>{};
+    return std::vector<int64_t>(entry->second.begin(), entry->second.end());
+  }
+  return std::nullopt;
 }
 
 std::optional<RowSlot> Table::Save(int64_t pk) const {
@@ -137,19 +159,19 @@ void Table::Replace(int64_t pk, std::optional<RowSlot> slot) {
 }
 
 void Table::Index(int64_t pk, const RowSlot& slot, bool add) {
-  for (size_t key = 0; key < unique_.size(); ++key) {
+  for (size_t key = 0; key < keys_.size(); ++key) {
     for (const std::optional<Row>* version : {&slot.committed, &slot.pending}) {
       if (!*version) continue;
       std::optional<std::vector<Value>> values = KeyOf(key, **version);
       if (!values) continue;
       if (add) {
-        unique_[key][*values].insert(pk);
+        keys_[key][*values].insert(pk);
         continue;
       }
-      auto entry = unique_[key].find(*values);
-      if (entry == unique_[key].end()) continue;  // both versions share the key: erased once
+      auto entry = keys_[key].find(*values);
+      if (entry == keys_[key].end()) continue;  // both versions share the key: erased once
       entry->second.erase(pk);
-      if (entry->second.empty()) unique_[key].erase(entry);
+      if (entry->second.empty()) keys_[key].erase(entry);
     }
   }
 }

@@ -1,6 +1,6 @@
 #pragma once
 // Row storage of one table: committed versions, the one uncommitted version a lock holder may
-// have written, unique indexes and the auto-increment counter.
+// have written, unique and secondary indexes and the auto-increment counter.
 //
 // Fidelity contract: each row has at most two versions, the latest committed one and the
 // pending one of the session that holds its exclusive lock (strict two-phase locking makes
@@ -62,6 +62,12 @@ class Table {
   UniqueCheck CheckUnique(const Row& candidate, int64_t self_pk, SessionId session,
                           const Row* old_version) const;
 
+  // The rows a WHERE of equalities can match, from the first key (unique keys first, then the
+  // secondary indexes) whose every column `eq` binds to a non-NULL literal: each row whose
+  // committed or pending version carries those values, in primary-key order. nullopt when no
+  // key is bound: the caller scans. (A superset of the matches: callers still evaluate the
+  // WHERE on the version their session sees.)
+  std::optional<std::vector<int64_t>> Lookup(const std::vector<std::pair<std::string, Value>>& eq) const;
   // Statement undo: Save before touching a slot, Restore to put it back exactly.
   std::optional<RowSlot> Save(int64_t pk) const;
   void Restore(int64_t pk, std::optional<RowSlot> saved);
@@ -85,9 +91,11 @@ class Table {
 
   uint32_t id_;
   TableDef def_;
-  std::vector<std::vector<size_t>> unique_columns_;  // column indexes per unique key
+  // Column indexes per key: the unique keys, then the secondary indexes.
+  std::vector<std::vector<size_t>> key_columns_;
+  size_t unique_count_ = 0;
   std::map<int64_t, RowSlot> slots_;
-  std::vector<KeyIndex> unique_;                      // key values -> rows with such a version
+  std::vector<KeyIndex> keys_;  // per key: values -> rows with a version carrying them
   int64_t next_id_ = 1;
 };
 

@@ -96,7 +96,7 @@ struct TableDef {
   std::string primary_key = "id";   // an int64 column
   bool auto_increment = true;
   std::vector<KeyDef> unique_keys;
-  std::vector<KeyDef> indexes;      // non-unique; informational for the model
+  std::vector<KeyDef> indexes;      // non-unique: lookups by equality use them, as scans would
 
   std::optional<size_t> FindColumn(const std::string& column) const;
   // REQUIRES: the column exists.

@@ -118,6 +118,38 @@ TEST_CASE("plain reads see committed data and never block; FOR UPDATE blocks") {
   CHECK(f.db.locks().HeldCount(b) == 0);  // autocommit released it again
 }
 
+TEST_CASE("lookups through a key see what a scan would: each session its own version") {
+  Fixture f;
+  SessionId a = f.db.Connect();
+  SessionId b = f.db.Connect();
+  for (int sku = 1; sku <= 3; ++sku) {
+    for (int ware = 1; ware <= 2; ++ware) f.Add(a, sku, ware, 10);
+  }
+  auto skus = [&f](SessionId s, const Assignments& eq) {
+    Outcome<std::vector<Row>> rows = f.db.Select(s, kT0, SelectStmt{kSku, eq, Guard{}, false});
+    REQUIRE(!rows.blocked());
+    REQUIRE(rows.result().ok());
+    std::vector<int64_t> ids;
+    for (const Row& row : rows.result().value()) ids.push_back(row[0].AsInt());
+    return ids;
+  };
+  CHECK(skus(b, {{"sku_id", 2}}) == std::vector<int64_t>{3, 4});             // idx_sku
+  CHECK(skus(b, {{"sku_id", 2}, {"ware_id", 2}}) == std::vector<int64_t>{4});  // uk_sku_ware
+  CHECK(skus(b, {{"sku_id", 9}}).empty());
+  // a moves row 4 from sku 2 to sku 9, uncommitted: a sees the move, b does not.
+  REQUIRE(f.db.Begin(a).ok());
+  REQUIRE(Affected(f.db.Update(a, kT0, {kSku, {SetClause::Assign("sku_id", 9)},
+                                        {{"id", 4}}, Guard{}})) == 1);
+  CHECK(skus(a, {{"sku_id", 2}}) == std::vector<int64_t>{3});
+  CHECK(skus(a, {{"sku_id", 9}}) == std::vector<int64_t>{4});
+  CHECK(skus(b, {{"sku_id", 2}}) == std::vector<int64_t>{3, 4});
+  CHECK(skus(b, {{"sku_id", 9}}).empty());
+  REQUIRE(f.db.Rollback(a).ok());
+  CHECK(skus(a, {{"sku_id", 2}}) == std::vector<int64_t>{3, 4});
+  CHECK(skus(a, {{"sku_id", 9}}).empty());
+  CHECK(skus(a, {{"sku_id", 3}, {"stock", 10}}) == std::vector<int64_t>{5, 6});
+}
+
 TEST_CASE("a blocked guarded update re-evaluates its guard after the holder ends") {
   Fixture f;
   SessionId a = f.db.Connect();
