@@ -16,6 +16,19 @@ TableDef Table(std::string schema, std::string name, std::vector<ColumnDef> colu
   return def;
 }
 
+// The reliable-delivery log (003:199-217) each service keeps in its own schema, so the row
+// joins the business transaction: status 0 new, 1 sent, 2 error, 3 arrived. The resend scan
+// looks rows up by status and exchange.
+TableDef MessageLog(const std::string& schema) {
+  TableDef message = Table(schema, "mq_message", {
+      C::Str("message_id"), C::Str("content", ""), C::Str("to_exchange", ""),
+      C::Str("routing_key", ""), C::Str("class_type", ""), C::Int("message_status", 0),
+      C::Int("create_time", 0), C::Int("update_time", 0)});
+  message.unique_keys.push_back({"uk_message_id", {"message_id"}});
+  message.indexes.push_back({"idx_status_exchange", {"message_status", "to_exchange"}});
+  return message;
+}
+
 std::vector<TableDef> Oms(const MallCatalogOptions& options) {
   TableDef order = Table("oms", "oms_order", {
       C::Int("member_id"), C::Str("order_sn"), C::Str("member_username", ""),
@@ -49,13 +62,7 @@ std::vector<TableDef> Oms(const MallCatalogOptions& options) {
     payment.unique_keys.push_back({"uk_alipay_trade_no", {"alipay_trade_no"}});
   }
 
-  // The reliable-delivery log: status 0 new, 1 sent, 2 error, 3 arrived.
-  TableDef message = Table("oms", "mq_message", {
-      C::Str("message_id"), C::Str("content", ""), C::Str("to_exchange", ""),
-      C::Str("routing_key", ""), C::Str("class_type", ""), C::Int("message_status", 0),
-      C::Int("create_time", 0), C::Int("update_time", 0)});
-  message.unique_keys.push_back({"uk_message_id", {"message_id"}});
-  return {order, item, payment, message};
+  return {order, item, payment, MessageLog("oms")};
 }
 
 std::vector<TableDef> Wms() {
@@ -70,8 +77,9 @@ std::vector<TableDef> Wms() {
   TableDef detail = Table("wms", "wms_ware_order_task_detail", {
       C::Int("sku_id"), C::Str("sku_name", ""), C::Int("sku_num"), C::Int("task_id"),
       C::Int("ware_id"), C::Int("lock_status", 1)});
+  task.indexes.push_back({"idx_order_sn", {"order_sn"}});
   detail.indexes.push_back({"idx_task_id", {"task_id"}});
-  return {sku, task, detail};
+  return {sku, task, detail, MessageLog("wms")};
 }
 
 std::vector<TableDef> Sms() {

@@ -12,7 +12,9 @@ namespace models::mall {
 
 inline const db::TableName kOrderTable{"oms", "oms_order"};
 inline const db::TableName kOrderItemTable{"oms", "oms_order_item"};
+// Each service's reliable-delivery log, in its own schema (it joins the local transaction).
 inline const db::TableName kMessageTable{"oms", "mq_message"};
+inline const db::TableName kWareMessageTable{"wms", "mq_message"};
 inline const db::TableName kWareSkuTable{"wms", "wms_ware_sku"};
 inline const db::TableName kTaskTable{"wms", "wms_ware_order_task"};
 inline const db::TableName kDetailTable{"wms", "wms_ware_order_task_detail"};

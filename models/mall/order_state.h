@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "models/mall/order_service.h"
+#include "models/mall/mall_tables.h"
 #include "models/mall/service_kit.h"
 #include "models/redis/sim_redis_client.h"
 
@@ -12,7 +13,7 @@ namespace models::mall {
 
 struct OrderState {
   OrderState(sim::Env e, OrderServiceConfig c)
-      : config(c), kit(e, c.db, c.broker, c.options) {}
+      : config(c), kit(e, c.db, c.broker, c.options, kMessageTable) {}
   OrderServiceConfig config;
   ServiceKit kit;
   std::vector<std::unique_ptr<redis::SimRedisClient>> redis_all;

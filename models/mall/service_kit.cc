@@ -31,7 +31,7 @@ std::string NewId(ServiceKit* kit, const std::string& prefix) {
 sim::Task<sim::Result<void>> LogMessage(ServiceKit* kit, db::SqlClient* sql, OutMessage m) {
   if (kit->options.reliable != Reliable::kOutbox) co_return sim::Result<void>();
   const int64_t now = Millis(kit->env.Now());
-  db::InsertStmt row{kMessageTable,
+  db::InsertStmt row{kit->outbox,
                      {{"message_id", m.id}, {"content", m.body}, {"to_exchange", m.exchange},
                       {"routing_key", m.key}, {"class_type", "json"}, {"message_status", 0},
                       {"create_time", now}, {"update_time", now}}};
@@ -60,7 +60,7 @@ sim::Task<sim::Result<mq::ChannelId>> TakeChannel(ServiceKit* kit) {
 // Marks the outbox row: 1 sent, 2 error (returned). Best effort: the resend loop covers a miss.
 sim::Task<void> MarkRow(ServiceKit* kit, std::string id, int64_t status) {
   db::SimSqlClient* sql = AcquireSql(kit);
-  db::UpdateStmt u{kMessageTable,
+  db::UpdateStmt u{kit->outbox,
                    {db::SetClause::Assign("message_status", status),
                     db::SetClause::Assign("update_time", Millis(kit->env.Now()))},
                    {{"message_id", id}},
@@ -118,7 +118,7 @@ sim::Task<void> ResendLoop(ServiceKit* kit, std::string exchange) {
     co_await kit->env.Sleep(kit->options.resend_interval);
     const int64_t cutoff = Millis(kit->env.Now()) - kit->options.resend_interval.millis();
     db::SimSqlClient* sql = AcquireSql(kit);
-    db::SelectStmt s{kMessageTable,
+    db::SelectStmt s{kit->outbox,
                      {{"to_exchange", exchange}, {"message_status", 0}},
                      db::Guard::Cmp("create_time", db::CmpOp::kLe, db::Value(cutoff)),
                      false};
@@ -126,8 +126,8 @@ sim::Task<void> ResendLoop(ServiceKit* kit, std::string exchange) {
     ReleaseSql(kit, sql);
     if (!rows.ok()) continue;
     for (const db::Row& row : *rows) {
-      OutMessage m{StrAt(row, kMessageTable, "message_id"), exchange,
-                   StrAt(row, kMessageTable, "routing_key"), StrAt(row, kMessageTable, "content")};
+      OutMessage m{StrAt(row, kit->outbox, "message_id"), exchange,
+                   StrAt(row, kit->outbox, "routing_key"), StrAt(row, kit->outbox, "content")};
       kit->env.Trace("saga.resend", {{"msg", m.id}});
       sim::Result<bool> r = co_await PublishOnce(kit, m);
       if (!r.ok()) continue;

@@ -5,10 +5,10 @@
 //
 // Fidelity contract: connections and channels are volatile (lost with the node). A message is
 // published persistent and mandatory; per SagaOptions::reliable it is
-//   kOutbox   logged in oms.mq_message inside the business transaction (status 0 new), published
-//             with a confirm after commit and marked 1 (sent); a returned (unroutable) message is
-//             marked 2 (error) and traced; a resend loop republishes rows still 0 after
-//             resend_interval (003:199-217);
+//   kOutbox   logged in the service's own mq_message table (oms or wms) inside the business
+//             transaction (status 0 new), published with a confirm after commit and marked 1
+//             (sent); a returned (unroutable) message is marked 2 (error) and traced; a resend
+//             loop republishes rows still 0 after resend_interval (003:199-217);
 //   kConfirms published after commit with a confirm, retried 3 times in process, then dropped;
 //   kNone     published without confirm mode; errors are ignored (fire and forget).
 // Trace: saga.msg_committed (the transaction owning a message committed: the ledger of
@@ -34,13 +34,15 @@ struct OutMessage {
 };
 
 struct ServiceKit {
-  ServiceKit(sim::Env e, sim::Endpoint db_at, sim::Endpoint broker_at, SagaOptions o)
-      : env(e), db(db_at), broker(broker_at), options(o),
+  ServiceKit(sim::Env e, sim::Endpoint db_at, sim::Endpoint broker_at, SagaOptions o,
+             db::TableName outbox_table)
+      : env(e), db(db_at), broker(broker_at), options(o), outbox(std::move(outbox_table)),
         mq(std::make_unique<mq::SimBrokerClient>(e, broker_at, o.mq_timeout)) {}
   sim::Env env;
   sim::Endpoint db;
   sim::Endpoint broker;
   SagaOptions options;
+  db::TableName outbox;  // the service's mq_message table
   std::unique_ptr<mq::SimBrokerClient> mq;
   std::vector<std::unique_ptr<db::SimSqlClient>> sql_all;
   std::vector<db::SimSqlClient*> sql_free;

@@ -207,7 +207,7 @@ sim::Task<sim::Result<int64_t>> HandleIntake(WareState* st, IntakeRequest r) {
   db::SimSqlClient* sql = AcquireSql(&st->kit);
   sim::Result<void> begin = co_await sql->Begin();
   const int64_t now = Millis(st->kit.env.Now());
-  db::InsertStmt seen{kMessageTable, {{"message_id", "intake:" + r.request_id},
+  db::InsertStmt seen{st->kit.outbox, {{"message_id", "intake:" + r.request_id},
                                       {"class_type", "dedup"}, {"message_status", 3},
                                       {"create_time", now}, {"update_time", now}}};
   sim::Result<int64_t> ins = begin.ok() ? sim::Result<int64_t>(0) : begin.error();

@@ -18,7 +18,7 @@
 // Faults: crash (in-flight transactions roll back; unacked deliveries are redelivered),
 //   partitions and loss towards db, broker and order (the status call fails: requeue).
 // Trace: ware.lock {sn, task, ok}, ware.detail {detail, sn, sku, ware, num, from, to, msg}.
-// Intake dedup: the request id is written to oms.mq_message (status 3) in the same transaction
+// Intake dedup: the request id is written to wms.mq_message (status 3) in the same transaction
 //   as the stock add (a dedup table in the same DB, 003:371-377); the catalog has no wms dedup
 //   table, so this borrows the oms one (the model's single DB server hosts both schemas).
 // Not modelled: the scheduled-scan rung D-7.1, the login interceptor (F-21), the has-stock

@@ -5,13 +5,14 @@
 #include <string>
 
 #include "models/mall/mall_protocol.h"
+#include "models/mall/mall_tables.h"
 #include "models/mall/service_kit.h"
 #include "models/mall/ware_service.h"
 
 namespace models::mall {
 
 struct WareState {
-  WareState(sim::Env e, WareServiceConfig c) : config(c), kit(e, c.db, c.broker, c.options) {}
+  WareState(sim::Env e, WareServiceConfig c) : config(c), kit(e, c.db, c.broker, c.options, kWareMessageTable) {}
   WareServiceConfig config;
   ServiceKit kit;
   std::set<std::string> locking;  // order sns with a lock call in progress (D-15)

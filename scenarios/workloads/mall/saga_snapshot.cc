@@ -99,8 +99,10 @@ bool SagaQueuesIdle(const models::mq::BrokerModel& broker) {
 
 int64_t UnsentOutboxRows(const models::db::DbModel& db) {
   int64_t n = 0;
-  for (const models::db::Row& r : db.CommittedRows(mall::kMessageTable)) {
-    n += mall::IntAt(r, mall::kMessageTable, "message_status") == 0 ? 1 : 0;
+  for (const models::db::TableName& t : {mall::kMessageTable, mall::kWareMessageTable}) {
+    for (const models::db::Row& r : db.CommittedRows(t)) {
+      n += mall::IntAt(r, t, "message_status") == 0 ? 1 : 0;
+    }
   }
   return n;
 }
@@ -117,7 +119,11 @@ nlohmann::json BuildSagaSnapshot(const SnapshotInputs& in) {
   snap["wms_ware_sku"] = Rows(db, mall::kWareSkuTable, &SkuRow);
   snap["wms_ware_order_task"] = Rows(db, mall::kTaskTable, &TaskRow);
   snap["wms_ware_order_task_detail"] = Rows(db, mall::kDetailTable, &DetailRow);
+  // Both services' outboxes (same columns): the ledger the mq checkers read.
   snap["mq_message"] = Rows(db, mall::kMessageTable, &MessageRow);
+  for (nlohmann::json& row : Rows(db, mall::kWareMessageTable, &MessageRow)) {
+    snap["mq_message"].push_back(std::move(row));
+  }
   nlohmann::json initial = nlohmann::json::array();
   for (const StockRow& s : in.initial_stock) {
     initial.push_back({{"sku", s.sku}, {"ware", s.ware}, {"stock", s.stock}});
