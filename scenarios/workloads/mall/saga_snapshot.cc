@@ -76,9 +76,13 @@ void SagaRecorder::On(const sim::TraceEvent& e) {
     const sim::TraceValue* msg = e.Field("msg");
     if (msg == nullptr || e.name == "mq.published" || e.name == "mq.confirmed") return;
     const std::string* key = std::get_if<std::string>(msg);
-    if (key != nullptr) ++fates_[*key][e.name.substr(3)];
+    if (key == nullptr) return;
+    std::map<std::string, int64_t>& fate = fates_[*key];
+    ++fate[e.name.substr(3)];
+    if (healed_ && e.name == "mq.delivered") ++fate["delivered_after_heal"];
     return;
   }
+  if (e.name == "nemesis.heal_all") healed_ = true;
   if (!HasPrefix(e.name, "order.") && !HasPrefix(e.name, "ware.") &&
       !HasPrefix(e.name, "saga.") && !HasPrefix(e.name, "member.")) {
     return;

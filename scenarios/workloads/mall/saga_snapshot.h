@@ -27,12 +27,14 @@ class SagaRecorder {
  public:
   void On(const sim::TraceEvent& e);
   const nlohmann::json& events() const { return events_; }
-  // msg -> lifecycle step ("enqueued", "delivered", ...) -> count.
+  // msg -> lifecycle step ("enqueued", "delivered", ...) -> count; "delivered_after_heal"
+  // counts the deliveries after the nemesis healed everything (INV-M3's poison loops).
   const std::map<std::string, std::map<std::string, int64_t>>& fates() const { return fates_; }
 
  private:
   nlohmann::json events_ = nlohmann::json::array();
   std::map<std::string, std::map<std::string, int64_t>> fates_;
+  bool healed_ = false;
 };
 
 struct StockRow {

@@ -174,9 +174,15 @@ TEST_CASE("order and mq checkers flag their violations", "[saga]") {
                            {"from", 2}, {"to", 2}, {"msg", "order-release:B"}});
     CHECK(Run("mq.effect_at_most_once", s) == kInvalid);
   }
-  SECTION("M3: a poison loop") {
+  SECTION("M3: a poison loop goes on after every fault healed") {
     s["fates"]["order-create:B"]["delivered"] = 500;
+    s["fates"]["order-create:B"]["delivered_after_heal"] = 21;
     CHECK(Run("mq.every_delivery_ends", s) == kInvalid);
+  }
+  SECTION("M3: requeues during an outage that end with it are no poison loop") {
+    s["fates"]["order-create:B"]["delivered"] = 500;
+    s["fates"]["order-create:B"]["delivered_after_heal"] = 1;
+    CHECK(Run("mq.every_delivery_ends", s) == kValid);
   }
   SECTION("M3: a message left unacked") {
     s["queues"]["stock.release.stock.queue"]["unacked"] = 1;
