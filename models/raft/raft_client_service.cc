@@ -18,6 +18,7 @@ Command ToCommand(const KvRequest& r, sim::Instant now) {
     case KvOp::kCas: c.kind = CommandKind::kCas; break;
     case KvOp::kAcquire: c.kind = CommandKind::kAcquire; break;
     case KvOp::kRelease: c.kind = CommandKind::kRelease; break;
+    case KvOp::kRenew: c.kind = CommandKind::kRenew; break;
     case KvOp::kGet: SIM_UNREACHABLE("reads are not logged");
   }
   c.client = r.client;
@@ -89,7 +90,7 @@ sim::Task<KvReply> RaftNode::Propose(KvRequest request, int64_t term) {
   if (!LeadsIn(term)) co_return NotLeader();
   // A retry of a request that is already applied gets the first answer, not a second effect.
   if (auto done = sm_.ResultOf(request.client, request.seq)) co_return FromResult(*done);
-  const Command command = ToCommand(request, env_.Now());
+  const Command command = ToCommand(request, env_.LocalNow());
   AppendLocal({LogEntry{term, command}});
   const int64_t index = storage_.LastIndex();
   AdvanceLeaderCommit();

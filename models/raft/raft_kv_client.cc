@@ -110,4 +110,16 @@ sim::Task<KvResult> RaftKvClient::Release(std::string lock, std::string owner, i
   co_return result;
 }
 
+sim::Task<KvResult> RaftKvClient::Renew(std::string lock, std::string owner, int64_t token,
+                                        int64_t lease_ms, sim::Duration timeout) {
+  KvRequest r;
+  r.op = KvOp::kRenew;
+  r.key = std::move(lock);
+  r.value = std::move(owner);
+  r.token = token;
+  r.lease_ms = lease_ms;
+  KvResult result = co_await Execute(std::move(r), timeout);
+  co_return result;
+}
+
 }  // namespace models::raft

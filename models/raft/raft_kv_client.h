@@ -41,6 +41,9 @@ class RaftKvClient {
                               sim::Duration timeout);
   sim::Task<KvResult> Release(std::string lock, std::string owner, int64_t token,
                               sim::Duration timeout);
+  // reply.ok: the grant `token` of `owner` was still in force and now lasts `lease_ms` more.
+  sim::Task<KvResult> Renew(std::string lock, std::string owner, int64_t token, int64_t lease_ms,
+                            sim::Duration timeout);
 
   // Sends one request (a fresh seq is assigned) through the retry loop.
   sim::Task<KvResult> Execute(KvRequest request, sim::Duration timeout);

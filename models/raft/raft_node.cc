@@ -156,6 +156,7 @@ void RaftNode::BecomeLeader() {
   Command noop;
   noop.kind = CommandKind::kNoop;
   noop.seq = term;
+  noop.time_ns = env_.LocalNow().nanos();  // the term's first reading: leases restart here
   AppendLocal({LogEntry{term, noop}});
   term_start_index_ = storage_.LastIndex();
   for (sim::NodeId peer : config_.members) {

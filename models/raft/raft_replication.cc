@@ -76,7 +76,7 @@ void RaftNode::AdvanceLeaderCommit() {
   if (role_ != Role::kLeader) return;
   for (int64_t n = storage_.LastIndex(); n > commit_index_; --n) {
     // Only entries of the current term are committed by counting replicas (§5.4.2).
-    if (storage_.TermAt(n) != storage_.term()) break;
+    if (storage_.TermAt(n) != storage_.term() && !config_.commit_older_terms_by_count) break;
     size_t count = 1;  // this leader, whose log is synced
     for (const auto& [peer, match] : match_index_) count += match >= n ? 1 : 0;
     if (IsMajority(count)) {

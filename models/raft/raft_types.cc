@@ -13,6 +13,7 @@ const char* CommandKindName(CommandKind kind) {
     case CommandKind::kCas: return "cas";
     case CommandKind::kAcquire: return "acquire";
     case CommandKind::kRelease: return "release";
+    case CommandKind::kRenew: return "renew";
   }
   return "?";
 }
@@ -35,7 +36,7 @@ std::optional<Command> Command::Parse(const std::string& text) {
   if (!j.is_object() || !j.contains("k")) return std::nullopt;
   Command c;
   const int kind = j.at("k").get<int>();
-  if (kind < 0 || kind > static_cast<int>(CommandKind::kRelease)) return std::nullopt;
+  if (kind < 0 || kind > static_cast<int>(CommandKind::kRenew)) return std::nullopt;
   c.kind = static_cast<CommandKind>(kind);
   c.client = j.value("c", int64_t{0});
   c.seq = j.value("s", int64_t{0});

@@ -11,8 +11,9 @@
 // linearizable reads through read-index (a heartbeat round confirms leadership). Faults
 // supported: every kernel fault (crash with unsynced-disk loss, restart, pause, partitions,
 // loss, duplication, reordering, clock skew and jumps; the protocol only uses the monotonic
-// timer). Not modelled: membership changes, log compaction and snapshots, pre-vote, leader
-// transfer, batching limits beyond append_batch_max, message sizes.
+// timer, while lock leases are judged on the leaders' wall-clock stamps: kv_state_machine.h).
+// Not modelled: membership changes, log compaction and snapshots, pre-vote, leader transfer,
+// batching limits beyond append_batch_max, message sizes.
 
 #include <cstdint>
 #include <optional>
@@ -54,9 +55,14 @@ struct RaftConfig {
   // Variant raft.vote_fsync: off writes term and vote without fsync, so a crash that loses
   // unsynced writes forgets the vote and the node may vote twice in one term (INV-R1).
   bool vote_fsync = true;
+  // Test-only variant (the Raft paper's Figure 8): the leader commits any entry it knows is
+  // stored on a majority, entries of earlier terms included. Such an entry can still be
+  // overwritten by a leader elected without it, so a "committed" entry is lost; the correct
+  // rule (false) counts replicas only for entries of the leader's own term (§5.4.2).
+  bool commit_older_terms_by_count = false;
 };
 
-enum class CommandKind : uint8_t { kNoop, kPut, kCas, kAcquire, kRelease };
+enum class CommandKind : uint8_t { kNoop, kPut, kCas, kAcquire, kRelease, kRenew };
 
 // A state-machine command. Requests are identified by (client, seq) for deduplication; a
 // no-op (appended by every new leader) carries its term in seq so no-ops stay distinct.
@@ -67,9 +73,11 @@ struct Command {
   std::string key;
   std::string value;                    // put/cas: the new value; acquire/release: the owner
   std::optional<std::string> expected;  // cas: nullopt means "absent"
-  int64_t lease_ns = 0;                 // acquire: how long the lock is held
-  int64_t token = 0;                    // release: the fencing token being released
-  int64_t time_ns = 0;                  // the leader's clock at proposal (lease expiry)
+  int64_t lease_ns = 0;                 // acquire/renew: how long the lock is held
+  int64_t token = 0;                    // release/renew: the holder's fencing token
+  // The proposing leader's wall clock (LocalNow) when it appended the entry, no-ops included:
+  // the only clock lease expiry is judged by (kv_state_machine.h explains why it is safe).
+  int64_t time_ns = 0;
 
   // "put/c3/s17", "noop/t5": unique per client request; used by traces and checkers.
   std::string Id() const;
@@ -108,7 +116,7 @@ struct AppendReply {
   int64_t conflict_index = 0;  // on failure: where the leader should retry from
 };
 
-enum class KvOp : uint8_t { kGet, kPut, kCas, kAcquire, kRelease };
+enum class KvOp : uint8_t { kGet, kPut, kCas, kAcquire, kRelease, kRenew };
 
 struct KvRequest {
   KvOp op = KvOp::kGet;
@@ -130,7 +138,7 @@ enum class KvStatus : uint8_t {
 struct KvReply {
   KvStatus status = KvStatus::kOk;
   sim::NodeId leader_hint = 0;  // 0: unknown
-  bool ok = true;               // cas: swapped; acquire: acquired; release: released
+  bool ok = true;  // cas: swapped; acquire: acquired; release: released; renew: extended
   std::optional<std::string> value;  // get: the value; acquire failure: the holder
   int64_t token = 0;                 // acquire: the fencing token (the entry's log index)
   int64_t index = 0;                 // the log index the result comes from

@@ -1,8 +1,8 @@
 #pragma once
 // LockBackend: the lock service a lock client talks to, reduced to the three calls every
-// lease-based lock offers (a Redis key with a TTL, later a Raft-replicated KV that issues
-// fencing tokens). The client loop, the protected resource and the checkers only see this
-// interface, so a backend can be swapped without touching them.
+// lease-based lock offers (a Redis key with a TTL: redis_lock_backend.h; a Raft-replicated KV
+// that issues fencing tokens: raft_lock_backend.h). The client loop, the protected resource
+// and the checkers only see this interface, so a backend can be swapped without touching them.
 //
 // Outcome rule, as for every port: an error whose code is kTimeout means the call may or may
 // not have taken effect (Jepsen `info`); other errors mean it did not.

@@ -13,6 +13,7 @@
 #include "models/redis/redis_server.h"
 #include "models/redis/sim_redis_client.h"
 #include "scenarios/workloads/lock/lock_client.h"
+#include "scenarios/workloads/lock/lock_snapshot.h"
 #include "scenarios/workloads/lock/redis_lock_backend.h"
 #include "scenarios/workloads/lock/resource.h"
 #include "sim/assert.h"
@@ -125,10 +126,7 @@ class RedisLockWorkload final : public Workload {
     node->Spawn(LockClientLoop(e, &backend, config, status, &stop_));
   }
 
-  bool LoopAlive(size_t i) const {
-    const sim::Node* n = client_nodes_[i];
-    return n->up() && n->incarnation() == statuses_[i].loop_incarnation;
-  }
+  bool LoopAlive(size_t i) const { return lock::LoopAlive(*client_nodes_[i], statuses_[i]); }
 
   Json LockKeySnapshot(sim::World& world) const;
 
@@ -167,26 +165,10 @@ Json RedisLockWorkload::LockKeySnapshot(sim::World& world) const {
 }
 
 Json RedisLockWorkload::Snapshot(RunEnv& env) {
-  Json clients = Json::array();
-  for (size_t i = 0; i < client_nodes_.size(); ++i) {
-    const sim::Node* n = client_nodes_[i];
-    clients.push_back({{"name", n->name()}, {"up", n->up()},
-                       {"incarnation", n->incarnation()},
-                       {"live_holder", LoopAlive(i) && statuses_[i].holding},
-                       {"holding_when_last_seen", statuses_[i].holding},
-                       {"sections", statuses_[i].sections}});
-  }
-  Json writes = Json::array();
-  for (const ResourceEntry& e : resource_.log) {
-    writes.push_back({{"client", e.write.client}, {"section", e.write.section},
-                      {"seq", e.write.seq}, {"token", e.write.token},
-                      {"holder", e.write.holder}, {"at_ns", e.at.nanos()}});
-  }
   return {{"stage", stage_},
           {"lock", LockKeySnapshot(*env.world)},
-          {"clients", clients},
-          {"resource", {{"fencing", resource_.fencing}, {"rejected", resource_.rejected},
-                        {"writes", writes}}}};
+          {"clients", ClientsSnapshot(client_nodes_, statuses_)},
+          {"resource", ResourceSnapshot(resource_)}};
 }
 
 }  // namespace

@@ -97,6 +97,7 @@ class RaftKvWorkload final : public Workload {
       members_.push_back(replicas_.back()->id());
     }
     *config = ConfigFromRun(env, members_);
+    election_max_ms_ = config->election_max.millis();
     for (int64_t i = 1; i <= env.Int("clients"); ++i) {
       clients_.push_back(&env.world->AddNode(fmt::format("client{}", i)));
     }
@@ -146,7 +147,8 @@ class RaftKvWorkload final : public Workload {
         data = r->state_machine().data();
       }
     }
-    return {{"replicas", nodes}, {"leader_term", best_term}, {"data", data}};
+    return {{"replicas", nodes}, {"leader_term", best_term}, {"data", data},
+            {"election_ms_max", election_max_ms_}};
   }
 
  private:
@@ -158,6 +160,7 @@ class RaftKvWorkload final : public Workload {
   bool stop_ = false;
   bool probing_ = false;
   bool probe_done_ = false;
+  int64_t election_max_ms_ = 0;  // for raft.leader_after_heal's bound
 };
 
 }  // namespace

@@ -7,6 +7,8 @@
 //   variant raft.stale_reads = off | on             (on: deposed leaders serve stale reads)
 //   variant raft.majority    = fixed | shrinking    (shrinking: catalog B-5)
 //   variant raft.vote_fsync  = on | off             (off: a crash forgets the vote)
+// Snapshot: each replica's role, term, commit and applied index, the leader's data, and
+// election_ms_max (raft.leader_after_heal's bound).
 // Converged: after heal, a probe client's linearizable read succeeds (a leader exists and a
 // majority confirms it).
 

@@ -2,6 +2,7 @@
 
 #include "scenarios/registry.h"
 #include "scenarios/workloads/raft/raft_checkers.h"
+#include "scenarios/workloads/raft/leader_after_heal.h"
 #include "scenarios/workloads/raft/raft_kv_workload.h"
 
 namespace scenarios {
@@ -46,6 +47,12 @@ void RegisterRaft(Registry& registry) {
       RaftProperty::kCommittedNeverLost,
       "A write acknowledged as committed is never rolled back and is in every later leader's "
       "log (INV-R2)"));
+  registry.checkers.push_back(CheckerEntry{
+      EntrySpec{"raft.leader_after_heal",
+                "Liveness: once every replica is up and connected again (the heal), a leader of "
+                "the newest term commits within 5 maximum election timeouts",
+                {}},
+      &raft::MakeLeaderAfterHealChecker});
   registry.checkers.push_back(CheckerEntry{
       EntrySpec{"kv.linearizable",
                 "The KV history (read/write/cas per key) is linearizable; info ops may or may "
