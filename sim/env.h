@@ -6,6 +6,7 @@
 
 #include <any>
 #include <functional>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -78,11 +79,33 @@ class Env {
   template <class Req, class Resp>
   void Serve(Port port, std::function<Task<Result<Resp>>(Req)> handler) const {
     Env self = *this;
-    net().Bind(At(port), [self, handler](Envelope&& e) {
+    // Shared, not copied per request: a request's task may outlive the binding (the port is
+    // bound again while it runs), so it holds a reference of its own.
+    auto shared = std::make_shared<const std::function<Task<Result<Resp>>(Req)>>(
+        std::move(handler));
+    net().Bind(At(port), [self, shared](Envelope&& e) {
       if (e.kind != EnvelopeKind::kRequest) return;
       Req* req = std::any_cast<Req>(&e.payload);
       SIM_ASSERT_MSG(req != nullptr, "RPC request has an unexpected type");
-      self.Spawn(ServeOne<Req, Resp>(self, handler, e.to, e.from, e.rpc_id, std::move(*req)));
+      self.Spawn(ServeOne<Req, Resp>(self, shared, e.to, e.from, e.rpc_id, std::move(*req)));
+    });
+  }
+
+  // Serves requests of type Req on `port` with a handler that never suspends: it runs to
+  // completion inside the request's delivery, on this node, and its Result<Resp> is sent back
+  // at once; no task per request. For servers that execute each request atomically (Redis's
+  // single thread). Loss, duplication (the handler runs twice), partitions and crashes apply
+  // to the request and the reply as with Serve.
+  template <class Req, class Resp>
+  void ServeNow(Port port, std::function<Result<Resp>(Req&&)> handler) const {
+    Network* network = &net();
+    network->Bind(At(port), [network, handler = std::move(handler)](Envelope&& e) {
+      if (e.kind != EnvelopeKind::kRequest) return;
+      Req* req = std::any_cast<Req>(&e.payload);
+      SIM_ASSERT_MSG(req != nullptr, "RPC request has an unexpected type");
+      Result<Resp> reply = handler(std::move(*req));
+      network->Send(
+          Envelope{e.to, e.from, EnvelopeKind::kReply, e.rpc_id, std::any(std::move(reply))});
     });
   }
 
@@ -90,10 +113,12 @@ class Env {
   RpcLayer& rpc() const;
 
   template <class Req, class Resp>
-  static Task<void> ServeOne(Env env, std::function<Task<Result<Resp>>(Req)> handler,
+  static Task<void> ServeOne(Env env,
+                             std::shared_ptr<const std::function<Task<Result<Resp>>(Req)>> handler,
                              Endpoint self, Endpoint caller, uint64_t rpc_id, Req req) {
-    Result<Resp> reply = co_await handler(std::move(req));
-    env.net().Send(Envelope{self, caller, EnvelopeKind::kReply, rpc_id, std::any(std::move(reply))});
+    Result<Resp> reply = co_await (*handler)(std::move(req));
+    env.net().Send(
+        Envelope{self, caller, EnvelopeKind::kReply, rpc_id, std::any(std::move(reply))});
   }
 
   World* world_;

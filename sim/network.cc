@@ -56,6 +56,9 @@ void Network::NodeDown(NodeId node) {
 }
 
 void Network::SetDefaultLink(const LinkConfig& config) {
+  SIM_ASSERT(config.loss.IsValid());
+  SIM_ASSERT(config.duplicate.IsValid());
+  SIM_ASSERT(config.reorder.IsValid());
   default_link_ = config;
   for (PathState& p : paths_) p.config = config;
 }
@@ -134,16 +137,17 @@ void Network::Send(Envelope&& envelope) {
     return;
   }
   const LinkConfig& c = path.config;
-  if (rng_.Chance(c.loss)) {
+  // A zero ratio is never drawn (Chance returns false without a draw): skip the calls.
+  if (c.loss.numerator != 0 && rng_.Chance(c.loss)) {
     ++stats_.dropped_loss;
     return;
   }
-  if (rng_.Chance(c.duplicate)) {
+  if (c.duplicate.numerator != 0 && rng_.Chance(c.duplicate)) {
     ++stats_.duplicated;
     Envelope copy = envelope;
     Schedule(std::move(copy), path, false);  // the copy takes its own path through the network
   }
-  const bool reordered = rng_.Chance(c.reorder);
+  const bool reordered = c.reorder.numerator != 0 && rng_.Chance(c.reorder);
   if (reordered) ++stats_.reordered;
   Schedule(std::move(envelope), path, !reordered);
 }
@@ -170,7 +174,9 @@ void Network::Schedule(Envelope&& envelope, PathState& path, bool fifo) {
     free_slots_.pop_back();
   }
   const NodeId to = envelope.to.node;
-  slots_[slot] = Slot{std::move(envelope), true};
+  Slot& s = slots_[slot];
+  s.envelope = std::move(envelope);
+  s.used = true;
   ++path.in_flight;
   scheduler_.At(arrival, scheduler_.LiveOwner(to), Action{&DeliverThunk, this, slot});
 }
@@ -183,7 +189,8 @@ void Network::Deliver(uint32_t slot) {
   Slot& s = slots_[slot];
   SIM_ASSERT(s.used);
   Envelope envelope = std::move(s.envelope);
-  s = Slot{};
+  s.envelope.payload.reset();  // a no-op where the move left it empty, as libstdc++'s does
+  s.used = false;
   free_slots_.push_back(slot);
   const NodeId from = envelope.from.node;
   const NodeId to = envelope.to.node;

@@ -96,10 +96,20 @@ double Rng::Ln(double x) {
   const double y = (m - 1.0) / (m + 1.0);
   const double y2 = y * y;
   // |y| <= 0.172, so y^2 <= 0.0295 and 12 terms of sum y^(2k+1)/(2k+1) reach full precision.
-  constexpr double kInvOdd[12] = {1.0,      1.0 / 3,  1.0 / 5,  1.0 / 7,  1.0 / 9,  1.0 / 11,
-                                  1.0 / 13, 1.0 / 15, 1.0 / 17, 1.0 / 19, 1.0 / 21, 1.0 / 23};
-  double poly = kInvOdd[11];
-  for (int k = 10; k >= 0; --k) poly = poly * y2 + kInvOdd[k];
+  // Written out (the same operations in the same order as a loop from 1/23 down to 1): a
+  // message's delay draws one of these, so it is on the path of every message.
+  double poly = 1.0 / 23;
+  poly = poly * y2 + 1.0 / 21;
+  poly = poly * y2 + 1.0 / 19;
+  poly = poly * y2 + 1.0 / 17;
+  poly = poly * y2 + 1.0 / 15;
+  poly = poly * y2 + 1.0 / 13;
+  poly = poly * y2 + 1.0 / 11;
+  poly = poly * y2 + 1.0 / 9;
+  poly = poly * y2 + 1.0 / 7;
+  poly = poly * y2 + 1.0 / 5;
+  poly = poly * y2 + 1.0 / 3;
+  poly = poly * y2 + 1.0;
   const double sum = y * poly;
   constexpr double kLn2 = 0.693147180559945309417232121458176568;
   return 2.0 * sum + static_cast<double>(e) * kLn2;

@@ -6,11 +6,18 @@
 // Requests and replies are ordinary envelopes: they are lost, delayed, duplicated and cut by
 // partitions like any message. A duplicated request runs the handler twice (as a retried
 // TCP request can), and a late or duplicated reply is ignored.
+//
+// Cost: a reply resumes its caller inside the reply's delivery event (the caller's own node and
+// incarnation is the one running then), and calls made with the same timeout share one armed
+// scheduler event: their deadlines come in call order, so a FIFO per timeout value and one event
+// at its oldest live deadline replace a queued event per call that outlived nearly every call.
 
 #include <any>
 #include <coroutine>
 #include <cstdint>
+#include <deque>
 #include <functional>
+#include <vector>
 
 #include "sim/id_window.h"
 #include "sim/network.h"
@@ -49,19 +56,45 @@ class RpcLayer {
   uint64_t timeouts() const { return timeouts_; }
 
  private:
+  static constexpr uint32_t kNoQueue = UINT32_MAX;
+  // Beyond this many timeout values in use at once, a call gets its own timeout event.
+  static constexpr size_t kMaxQueues = 16;
+
   struct Pending {
     std::coroutine_handle<> h;
     Owner owner;
     CallAwaiter* awaiter;
+    uint32_t queue;  // its TimeoutQueue, or kNoQueue
   };
+  struct Deadline {
+    int64_t at;
+    uint64_t id;
+  };
+  // The calls made with one timeout value, oldest first. Entries of finished calls are dropped
+  // from the front as they come up. REQUIRES (invariant): entries not empty => armed, and the
+  // armed event is due no later than the front entry's deadline.
+  struct TimeoutQueue {
+    Duration timeout;
+    std::deque<Deadline> entries;
+    bool armed = false;
+  };
+
   void OnReply(Envelope&& e);
+  // The queue of calls with this timeout (kNoQueue: too many values in use; own event).
+  uint32_t QueueFor(Duration timeout);
+  void EnqueueDeadline(uint32_t queue, Instant deadline, uint64_t id);
+  void DropFinished(TimeoutQueue& q);
+  static void QueueTimeoutThunk(void* ctx, uint64_t queue);
   static void TimeoutThunk(void* ctx, uint64_t id);
-  void Finish(uint64_t id, Result<std::any> outcome);
+  // `direct`: resume the caller inside this event when it is the caller's node that runs.
+  void Finish(uint64_t id, Result<std::any> outcome, bool direct);
 
   Scheduler& scheduler_;
   Network& network_;
   uint64_t timeouts_ = 0;
   IdWindow<Pending> pending_;
+  std::vector<TimeoutQueue> queues_;
+  uint32_t last_queue_ = kNoQueue;  // the queue the last call used: usually the next one's
 };
 
 }  // namespace sim

@@ -22,6 +22,7 @@
 #include <utility>
 
 #include "sim/assert.h"
+#include "sim/pool.h"
 #include "sim/scheduler.h"
 
 namespace sim {
@@ -46,6 +47,10 @@ struct PromiseBase {
   std::exception_ptr exception;
   RootRegistry* root_registry = nullptr;  // set for spawned roots
   uint32_t root_index = 0;
+
+  // Frames come from the small-block pool: a task per call is made and destroyed constantly.
+  static void* operator new(size_t n) { return pool::Allocate(n); }
+  static void operator delete(void* p, size_t n) { pool::Free(p, n); }
 
   std::suspend_always initial_suspend() noexcept { return {}; }
   void unhandled_exception() noexcept { exception = std::current_exception(); }

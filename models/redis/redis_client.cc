@@ -1,6 +1,5 @@
-// The typed helpers of RedisClient and the error rule of redis_client.h. Each helper names its
-// argv before the co_await: GCC 12 destroys a braced temporary built inside a co_await
-// expression twice.
+// The typed helpers of RedisClient and the error rule of redis_client.h. A helper is not a
+// coroutine: it builds the argv and hands it to CommandAs with the reply's conversion.
 #include "models/redis/redis_client.h"
 
 #include <utility>
@@ -37,7 +36,36 @@ sim::Result<std::optional<std::string>> AsOptionalBulk(const char* command,
   return std::optional<std::string>(std::move(result).value().str());
 }
 
+// SET answers OK, or nil when NX / XX refused it.
+sim::Result<bool> AsStored(const char* command, sim::Result<Reply> result) {
+  if (!result.ok()) return result.error();
+  if (result->IsNil()) return false;
+  if (*result != Reply::Ok()) return Unexpected(command, *result);
+  return true;
+}
+
+template <class T>
+sim::Task<sim::Result<T>> AwaitAndConvert(sim::Task<sim::Result<Reply>> call, const char* command,
+                                          ReplyConverter<T> convert) {
+  co_return convert(command, co_await std::move(call));
+}
+
 }  // namespace
+
+sim::Task<sim::Result<int64_t>> RedisClient::CommandAs(Argv argv, const char* command,
+                                                       ReplyConverter<int64_t> convert) {
+  return AwaitAndConvert<int64_t>(Command(std::move(argv)), command, convert);
+}
+
+sim::Task<sim::Result<bool>> RedisClient::CommandAs(Argv argv, const char* command,
+                                                    ReplyConverter<bool> convert) {
+  return AwaitAndConvert<bool>(Command(std::move(argv)), command, convert);
+}
+
+sim::Task<sim::Result<std::optional<std::string>>> RedisClient::CommandAs(
+    Argv argv, const char* command, ReplyConverter<std::optional<std::string>> convert) {
+  return AwaitAndConvert<std::optional<std::string>>(Command(std::move(argv)), command, convert);
+}
 
 std::optional<Reply> RejectedReply(const sim::Error& error) {
   if (error.code != sim::Errc::kRejected) return std::nullopt;
@@ -58,7 +86,7 @@ Reply ToReply(const sim::Result<Reply>& result) {
 
 sim::Task<sim::Result<std::optional<std::string>>> RedisClient::Get(std::string key) {
   Argv argv{"GET", std::move(key)};
-  co_return AsOptionalBulk("GET", co_await Command(std::move(argv)));
+  return CommandAs(std::move(argv), "GET", &AsOptionalBulk);
 }
 
 sim::Task<sim::Result<bool>> RedisClient::Set(std::string key, std::string value,
@@ -72,79 +100,75 @@ sim::Task<sim::Result<bool>> RedisClient::Set(std::string key, std::string value
     argv.emplace_back("PX");
     argv.push_back(FormatRedisInt(options.ttl->millis()));
   }
-  sim::Result<Reply> reply = co_await Command(std::move(argv));
-  if (!reply.ok()) co_return reply.error();
-  if (reply->IsNil()) co_return false;
-  if (*reply != Reply::Ok()) co_return Unexpected("SET", *reply);
-  co_return true;
+  return CommandAs(std::move(argv), "SET", &AsStored);
 }
 
 sim::Task<sim::Result<int64_t>> RedisClient::Del(std::string key) {
   Argv argv{"DEL", std::move(key)};
-  co_return AsInteger("DEL", co_await Command(std::move(argv)));
+  return CommandAs(std::move(argv), "DEL", &AsInteger);
 }
 
 sim::Task<sim::Result<int64_t>> RedisClient::Incr(std::string key) {
   Argv argv{"INCR", std::move(key)};
-  co_return AsInteger("INCR", co_await Command(std::move(argv)));
+  return CommandAs(std::move(argv), "INCR", &AsInteger);
 }
 
 sim::Task<sim::Result<int64_t>> RedisClient::IncrBy(std::string key, int64_t delta) {
   Argv argv{"INCRBY", std::move(key), FormatRedisInt(delta)};
-  co_return AsInteger("INCRBY", co_await Command(std::move(argv)));
+  return CommandAs(std::move(argv), "INCRBY", &AsInteger);
 }
 
 sim::Task<sim::Result<int64_t>> RedisClient::DecrBy(std::string key, int64_t delta) {
   Argv argv{"DECRBY", std::move(key), FormatRedisInt(delta)};
-  co_return AsInteger("DECRBY", co_await Command(std::move(argv)));
+  return CommandAs(std::move(argv), "DECRBY", &AsInteger);
 }
 
 sim::Task<sim::Result<bool>> RedisClient::Expire(std::string key, int64_t seconds) {
   Argv argv{"EXPIRE", std::move(key), FormatRedisInt(seconds)};
-  co_return AsFlag("EXPIRE", co_await Command(std::move(argv)));
+  return CommandAs(std::move(argv), "EXPIRE", &AsFlag);
 }
 
 sim::Task<sim::Result<bool>> RedisClient::PExpire(std::string key, sim::Duration ttl) {
   Argv argv{"PEXPIRE", std::move(key), FormatRedisInt(ttl.millis())};
-  co_return AsFlag("PEXPIRE", co_await Command(std::move(argv)));
+  return CommandAs(std::move(argv), "PEXPIRE", &AsFlag);
 }
 
 sim::Task<sim::Result<int64_t>> RedisClient::HSet(std::string key, std::string field,
                                                   std::string value) {
   Argv argv{"HSET", std::move(key), std::move(field), std::move(value)};
-  co_return AsInteger("HSET", co_await Command(std::move(argv)));
+  return CommandAs(std::move(argv), "HSET", &AsInteger);
 }
 
 sim::Task<sim::Result<std::optional<std::string>>> RedisClient::HGet(std::string key,
                                                                      std::string field) {
   Argv argv{"HGET", std::move(key), std::move(field)};
-  co_return AsOptionalBulk("HGET", co_await Command(std::move(argv)));
+  return CommandAs(std::move(argv), "HGET", &AsOptionalBulk);
 }
 
 sim::Task<sim::Result<int64_t>> RedisClient::HIncrBy(std::string key, std::string field,
                                                      int64_t delta) {
   Argv argv{"HINCRBY", std::move(key), std::move(field), FormatRedisInt(delta)};
-  co_return AsInteger("HINCRBY", co_await Command(std::move(argv)));
+  return CommandAs(std::move(argv), "HINCRBY", &AsInteger);
 }
 
 sim::Task<sim::Result<int64_t>> RedisClient::SAdd(std::string key, std::string member) {
   Argv argv{"SADD", std::move(key), std::move(member)};
-  co_return AsInteger("SADD", co_await Command(std::move(argv)));
+  return CommandAs(std::move(argv), "SADD", &AsInteger);
 }
 
 sim::Task<sim::Result<bool>> RedisClient::SIsMember(std::string key, std::string member) {
   Argv argv{"SISMEMBER", std::move(key), std::move(member)};
-  co_return AsFlag("SISMEMBER", co_await Command(std::move(argv)));
+  return CommandAs(std::move(argv), "SISMEMBER", &AsFlag);
 }
 
 sim::Task<sim::Result<int64_t>> RedisClient::LPush(std::string key, std::string value) {
   Argv argv{"LPUSH", std::move(key), std::move(value)};
-  co_return AsInteger("LPUSH", co_await Command(std::move(argv)));
+  return CommandAs(std::move(argv), "LPUSH", &AsInteger);
 }
 
 sim::Task<sim::Result<std::optional<std::string>>> RedisClient::RPop(std::string key) {
   Argv argv{"RPOP", std::move(key)};
-  co_return AsOptionalBulk("RPOP", co_await Command(std::move(argv)));
+  return CommandAs(std::move(argv), "RPOP", &AsOptionalBulk);
 }
 
 sim::Task<sim::Result<Reply>> RedisClient::Eval(const Script& script,

@@ -47,6 +47,10 @@ sim::Result<Reply> FromReply(Reply reply);
 // is ok or kRejected.
 Reply ToReply(const sim::Result<Reply>& result);
 
+// Turns a command's result into a typed helper's result (`command` names it in errors).
+template <class T>
+using ReplyConverter = sim::Result<T> (*)(const char* command, sim::Result<Reply> result);
+
 class RedisClient {
  public:
   virtual ~RedisClient() = default;
@@ -83,6 +87,17 @@ class RedisClient {
   // coroutine: it builds the EVAL argv at once, so `script` need not outlive the call.
   sim::Task<sim::Result<Reply>> Eval(const Script& script, const std::vector<std::string>& keys,
                                      const std::vector<std::string>& args);
+
+ protected:
+  // Command(argv), its result converted: what every typed helper is. By default a task that
+  // awaits Command(); an implementation may run the command and the conversion in one task
+  // (SimRedisClient does: one task and two scheduler events fewer per helper call).
+  virtual sim::Task<sim::Result<int64_t>> CommandAs(Argv argv, const char* command,
+                                                    ReplyConverter<int64_t> convert);
+  virtual sim::Task<sim::Result<bool>> CommandAs(Argv argv, const char* command,
+                                                 ReplyConverter<bool> convert);
+  virtual sim::Task<sim::Result<std::optional<std::string>>> CommandAs(
+      Argv argv, const char* command, ReplyConverter<std::optional<std::string>> convert);
 };
 
 }  // namespace models::redis

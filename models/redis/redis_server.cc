@@ -26,11 +26,12 @@ std::optional<RedisModel::ClientId> FindOrOpen(ServerState* st, const RedisReque
   const sim::Node& client = st->env.world().node(req.client_node);
   if (!client.up() || client.incarnation() != req.client_incarnation) return std::nullopt;
   const ConnKey key{req.client_node, req.client_incarnation, req.connection};
-  auto it = st->connections.find(key);
-  if (it != st->connections.end()) return it->second;
+  auto it = st->connection_index.find(key);
+  if (it != st->connection_index.end()) return it->second;
   if (!req.connect) return std::nullopt;
   const RedisModel::ClientId id = st->next_client++;
   st->connections.emplace(key, id);
+  st->connection_index.emplace(key, id);
   return id;
 }
 
@@ -39,11 +40,12 @@ void CloseConnection(ServerState* st, const ConnKey& key) {
   if (it == st->connections.end()) return;
   st->model->DisconnectClient(it->second);
   st->connections.erase(it);
+  st->connection_index.erase(key);
 }
 
 // Runs the request's commands with nothing else in between: Redis executes one command (or one
 // EXEC) at a time, and a pipelined MULTI ... EXEC batch is atomic.
-sim::Result<Reply> Execute(ServerState* st, RedisRequest req) {
+sim::Result<Reply> Execute(ServerState* st, const RedisRequest& req) {
   if (req.kind == RedisRequestKind::kQuit) {
     CloseConnection(st, ConnKey{req.client_node, req.client_incarnation, req.connection});
     return Reply::Ok();
@@ -53,23 +55,19 @@ sim::Result<Reply> Execute(ServerState* st, RedisRequest req) {
   RedisModel& model = *st->model;
   const sim::Instant now = st->env.LocalNow();
   const int64_t offset_before = model.ReplicationOffset();
-  Reply reply;
   if (req.kind == RedisRequestKind::kCommand) {
-    reply = model.Execute(*client, req.argv, now);
-  } else {
-    SIM_ASSERT(req.kind == RedisRequestKind::kExec);
-    const Argv multi{"MULTI"};
-    const Argv exec{"EXEC"};
-    (void)model.Execute(*client, multi, now);  // a nested MULTI's error changes nothing
-    for (const Argv& argv : req.batch) (void)model.Execute(*client, argv, now);
-    reply = model.Execute(*client, exec, now);
+    Reply reply = model.Execute(*client, req.argv, now);
+    NotifyIfWritten(st, offset_before);
+    return reply;
   }
+  SIM_ASSERT(req.kind == RedisRequestKind::kExec);
+  static const Argv kMulti{"MULTI"};
+  static const Argv kExec{"EXEC"};
+  (void)model.Execute(*client, kMulti, now);  // a nested MULTI's error changes nothing
+  for (const Argv& argv : req.batch) (void)model.Execute(*client, argv, now);
+  Reply reply = model.Execute(*client, kExec, now);
   NotifyIfWritten(st, offset_before);
   return reply;
-}
-
-sim::Task<sim::Result<Reply>> HandleRequest(ServerState* st, RedisRequest req) {
-  co_return Execute(st, std::move(req));
 }
 
 // clientsCron's part that matters here: connections whose client process died are reset by the
@@ -86,6 +84,7 @@ void ReapConnections(ServerState* st) {
     }
     st->model->DisconnectClient(it->second);
     st->env.Trace("redis.client_reset", {{"client", node_id}, {"conn", connection}});
+    st->connection_index.erase(it->first);
     it = st->connections.erase(it);
   }
 }
@@ -123,8 +122,9 @@ void Boot(sim::Env env, RedisModel* model, RedisServerConfig config,
                                   {"keys", static_cast<uint64_t>(model->keyspace().size())}});
   }
   ServerState* st = &env.Keep<ServerState>(env, model, config, fixed_primary);
-  env.Serve<RedisRequest, Reply>(
-      config.port, [st](RedisRequest r) { return HandleRequest(st, std::move(r)); });
+  // A request runs to completion in its delivery, as Redis's single thread executes it.
+  env.ServeNow<RedisRequest, Reply>(config.port,
+                                    [st](RedisRequest&& r) { return Execute(st, r); });
   env.Serve<PsyncRequest, PsyncReply>(
       config.replication_port, [st](PsyncRequest r) { return HandlePsync(st, std::move(r)); });
   env.Spawn(TickLoop(st));

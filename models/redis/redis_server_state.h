@@ -6,6 +6,7 @@
 #include <map>
 #include <optional>
 #include <tuple>
+#include <unordered_map>  // determinism: lookup-only (connection_index)
 
 #include "models/redis/redis_model.h"
 #include "models/redis/redis_protocol.h"
@@ -18,6 +19,14 @@ namespace models::redis::server_detail {
 // (client node, client incarnation, connection id)
 using ConnKey = std::tuple<sim::NodeId, uint32_t, uint64_t>;
 
+struct ConnKeyHash {
+  size_t operator()(const ConnKey& k) const {
+    // The connection id is drawn from the client's random stream: it spreads well on its own.
+    const auto [node, incarnation, connection] = k;
+    return static_cast<size_t>(connection ^ (uint64_t{node} << 32) ^ incarnation);
+  }
+};
+
 struct ServerState {
   ServerState(sim::Env e, RedisModel* m, RedisServerConfig c, std::optional<sim::Endpoint> f)
       : env(e), model(m), config(c), fixed_primary(f) {}
@@ -26,7 +35,12 @@ struct ServerState {
   RedisModel* model;
   RedisServerConfig config;
   std::optional<sim::Endpoint> fixed_primary;
+  // Ordered: connections are reaped in key order. Changed only by redis_server.cc
+  // (FindOrOpen, CloseConnection, ReapConnections), which keeps connection_index equal to it.
   std::map<ConnKey, RedisModel::ClientId> connections;
+  // Every request looks its connection up: a hashed copy of `connections`, never iterated.
+  std::unordered_map<ConnKey, RedisModel::ClientId, ConnKeyHash>  // determinism: lookup-only
+      connection_index;
   RedisModel::ClientId next_client = 1;  // 0 is the model's default client
   // Notified whenever the model's stream offset moves, so PSYNC long polls answer at once.
   sim::Signal new_records;

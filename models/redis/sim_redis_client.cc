@@ -16,6 +16,8 @@ sim::Task<void> SendQuit(sim::Env env, sim::Endpoint server, RedisRequest quit,
   (void)co_await env.Call<Reply>(server, std::move(quit), timeout);
 }
 
+sim::Result<Reply> AsIs(const char* /*command*/, sim::Result<Reply> result) { return result; }
+
 }  // namespace
 
 SimRedisClient::SimRedisClient(sim::Env env, sim::Endpoint server, sim::Duration timeout)
@@ -45,8 +47,10 @@ void SimRedisClient::CloseInBackground() {
   env_.Spawn(SendQuit(env_, connected_to_, std::move(quit), timeout_));
 }
 
-sim::Task<sim::Result<Reply>> SimRedisClient::Call(RedisRequestKind kind, Argv argv,
-                                                   std::vector<Argv> batch) {
+template <class T>
+sim::Task<sim::Result<T>> SimRedisClient::Call(RedisRequestKind kind, Argv argv,
+                                               std::vector<Argv> batch, const char* command,
+                                               ReplyConverter<T> convert) {
   SIM_ASSERT_MSG(!busy_, "a RedisClient serves one call at a time");
   const sim::Endpoint target = directory_ != nullptr ? directory_->primary() : server_;
   if (!broken_ && !(target == connected_to_)) {
@@ -63,7 +67,8 @@ sim::Task<sim::Result<Reply>> SimRedisClient::Call(RedisRequestKind kind, Argv a
                         env_.net().Link(target.node, self).latency_min);
     busy_ = false;
     broken_ = true;
-    co_return sim::MakeError(sim::Errc::kUnavailable, "connection refused: redis server is down");
+    co_return convert(command, sim::MakeError(sim::Errc::kUnavailable,
+                                              "connection refused: redis server is down"));
   }
   RedisRequest request{self, env_.node().incarnation(), connection_, !open_, kind,
                        std::move(argv), std::move(batch)};
@@ -73,21 +78,37 @@ sim::Task<sim::Result<Reply>> SimRedisClient::Call(RedisRequestKind kind, Argv a
   if (!reply.ok()) {
     if (reply.code() == sim::Errc::kTimeout) CloseInBackground();
     broken_ = true;
-    co_return reply.error();
+    co_return convert(command, reply.error());
   }
   open_ = true;
-  co_return FromReply(std::move(reply).value());
+  co_return convert(command, FromReply(std::move(reply).value()));
 }
 
 sim::Task<sim::Result<Reply>> SimRedisClient::Command(Argv argv) {
-  return Call(RedisRequestKind::kCommand, std::move(argv), {});
+  return Call<Reply>(RedisRequestKind::kCommand, std::move(argv), {}, "", &AsIs);
+}
+
+sim::Task<sim::Result<int64_t>> SimRedisClient::CommandAs(Argv argv, const char* command,
+                                                          ReplyConverter<int64_t> convert) {
+  return Call<int64_t>(RedisRequestKind::kCommand, std::move(argv), {}, command, convert);
+}
+
+sim::Task<sim::Result<bool>> SimRedisClient::CommandAs(Argv argv, const char* command,
+                                                       ReplyConverter<bool> convert) {
+  return Call<bool>(RedisRequestKind::kCommand, std::move(argv), {}, command, convert);
+}
+
+sim::Task<sim::Result<std::optional<std::string>>> SimRedisClient::CommandAs(
+    Argv argv, const char* command, ReplyConverter<std::optional<std::string>> convert) {
+  return Call<std::optional<std::string>>(RedisRequestKind::kCommand, std::move(argv), {},
+                                          command, convert);
 }
 
 sim::Task<sim::Result<std::vector<Reply>>> SimRedisClient::Exec(std::vector<Argv> commands) {
   // Named, not braced inside the co_await: GCC 12 destroys such a temporary twice.
   Argv no_argv;
-  sim::Result<Reply> reply =
-      co_await Call(RedisRequestKind::kExec, std::move(no_argv), std::move(commands));
+  sim::Result<Reply> reply = co_await Call<Reply>(RedisRequestKind::kExec, std::move(no_argv),
+                                                  std::move(commands), "EXEC", &AsIs);
   if (!reply.ok()) co_return reply.error();
   if (reply->type() != Reply::Type::kArray) {
     co_return sim::MakeError(sim::Errc::kInvalid, "EXEC answered " + reply->ToString());

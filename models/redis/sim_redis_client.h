@@ -17,6 +17,8 @@
 // REQUIRES: one call at a time; the object lives within one incarnation of its node.
 
 #include <cstdint>
+#include <optional>
+#include <string>
 #include <vector>
 
 #include "models/redis/redis_client.h"
@@ -38,8 +40,22 @@ class SimRedisClient final : public RedisClient {
   // Connections opened so far (1 + reconnects after breaks and failovers).
   uint64_t connections_opened() const { return connections_opened_; }
 
+ protected:
+  // The typed helpers run their command and its conversion in the call's own task.
+  sim::Task<sim::Result<int64_t>> CommandAs(Argv argv, const char* command,
+                                            ReplyConverter<int64_t> convert) override;
+  sim::Task<sim::Result<bool>> CommandAs(Argv argv, const char* command,
+                                         ReplyConverter<bool> convert) override;
+  sim::Task<sim::Result<std::optional<std::string>>> CommandAs(
+      Argv argv, const char* command,
+      ReplyConverter<std::optional<std::string>> convert) override;
+
  private:
-  sim::Task<sim::Result<Reply>> Call(RedisRequestKind kind, Argv argv, std::vector<Argv> batch);
+  // One call on the connection; its result (ok, the server's error reply as kRejected, or a
+  // transport error) passes through `convert`.
+  template <class T>
+  sim::Task<sim::Result<T>> Call(RedisRequestKind kind, Argv argv, std::vector<Argv> batch,
+                                 const char* command, ReplyConverter<T> convert);
   void NewConnection(sim::Endpoint target);
   void CloseInBackground();
 
