@@ -173,6 +173,13 @@ int64_t Scheduler::RadixLowerBound() const {
   return static_cast<int64_t>(high | (static_cast<uint64_t>(LowestDigit(level)) << (8 * level)));
 }
 
+bool Scheduler::RadixHasNow() {
+  // With the base at Now(), the keys at Now() are exactly those in due_ (a key at the base has
+  // no digit left), so the buckets are not looked at and the base stays put.
+  if (radix_base_ == now_) return due_head_ < due_.size();
+  return RadixLowerBound() <= now_ && RadixMin() == now_;
+}
+
 int64_t Scheduler::RadixMin() {
   if (due_head_ < due_.size()) return radix_base_;
   due_.clear();
@@ -260,18 +267,23 @@ StopReason Scheduler::Run(RunLimits limits, const std::function<bool()>& stop_wh
     }
     // Radix events at Now() were scheduled before Now() was reached, so before any event of
     // the ring: they go first. The bucket bounds are looked at first: taking the minimum
-    // files keys relative to it, and a run that then stops short of it would have to file
-    // them all again when earlier events are scheduled.
-    const bool radix_ahead = radix_size_ > 0 && ready_count_ == 0 &&
-                             RadixLowerBound() > limits.until.nanos();
-    const int64_t radix_min = radix_size_ > 0 && !radix_ahead ? RadixMin() : INT64_MAX;
-    const bool radix_due = radix_size_ > 0 && radix_min <= limits.until.nanos();
-    if (ready_count_ == 0 && !radix_due) {
-      reason = radix_size_ == 0 ? StopReason::kIdle : StopReason::kTimeLimit;
-      if (limits.until != Instant::Max() && limits.until.nanos() > now_) now_ = limits.until.nanos();
-      break;
+    // files keys relative to it (the base moves up to it), and an event scheduled below the
+    // base afterwards (by a ring event at Now(), or after a run stopped short of it) makes
+    // every key be filed again.
+    bool radix_first = false;
+    if (ready_count_ > 0) {
+      radix_first = radix_size_ > 0 && RadixHasNow();
+    } else {
+      const bool radix_due = radix_size_ > 0 &&
+                             RadixLowerBound() <= limits.until.nanos() &&
+                             RadixMin() <= limits.until.nanos();
+      if (!radix_due) {
+        reason = radix_size_ == 0 ? StopReason::kIdle : StopReason::kTimeLimit;
+        if (limits.until != Instant::Max() && limits.until.nanos() > now_) now_ = limits.until.nanos();
+        break;
+      }
+      radix_first = true;
     }
-    const bool radix_first = ready_count_ == 0 || (radix_due && radix_min == now_);
     const Event e = radix_first ? RadixPop() : ReadyPop();
     SIM_ASSERT_GE(e.time, now_);
     SIM_ASSERT(e.time == now_ || ready_count_ == 0);

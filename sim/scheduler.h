@@ -155,6 +155,8 @@ class Scheduler final : public Executor {
   // The earliest time in the radix heap; moves the keys of that time to due_ (in sequence
   // order). REQUIRES: radix_size_ > 0.
   int64_t RadixMin();
+  // Whether an event at Now() waits in the radix heap. REQUIRES: radix_size_ > 0.
+  bool RadixHasNow();
   Event RadixPop();  // REQUIRES: RadixMin() was called and nothing was pushed since
   void Rebase(int64_t time);
   int LowestDigit(int level) const;  // REQUIRES: the level has a key
