@@ -7,6 +7,22 @@ namespace scenarios::lock {
 
 using Json = nlohmann::json;
 
+LockClientConfig ClientConfigFrom(const RunEnv& env, sim::NodeId resource) {
+  LockClientConfig c;
+  c.resource = resource;
+  c.lease = sim::Duration::Millis(env.Int("lease_ms"));
+  c.hold = sim::Duration::Millis(env.Int("hold_ms"));
+  c.writes = env.Int("writes");
+  c.retry = sim::Duration::Millis(env.Int("retry_ms"));
+  c.think = sim::Duration::Millis(env.Int("think_ms"));
+  c.call_timeout = sim::Duration::Millis(env.Int("timeout_ms"));
+  c.renewal = env.Variant("lock.renewal") == "on";
+  const int64_t renew_ms = env.Int("renew_ms");
+  // Redisson's watchdog renews at a third of its lease; 0 asks for that default.
+  c.renew_every = renew_ms > 0 ? sim::Duration::Millis(renew_ms) : c.lease / 3;
+  return c;
+}
+
 bool LoopAlive(const sim::Node& node, const ClientStatus& status) {
   return node.up() && node.incarnation() == status.loop_incarnation;
 }

@@ -1,7 +1,8 @@
 #pragma once
-// The parts of a lock workload's snapshot that do not depend on the lock backend: each client's
-// status and the protected resource's accepted writes (read by lock.no_deadlock and
-// lock.resource_safe). Shared by redis_lock and raft_lock so both checkers read one format.
+// The parts of a lock workload that do not depend on the lock backend: the clients' config, and
+// the snapshot of each client's status and of the protected resource's accepted writes (read by
+// lock.no_deadlock and lock.resource_safe). Shared by redis_lock and raft_lock so both read
+// their params alike and both checkers read one format.
 
 #include <nlohmann/json.hpp>
 
@@ -9,9 +10,14 @@
 
 #include "scenarios/workloads/lock/lock_client.h"
 #include "scenarios/workloads/lock/resource.h"
+#include "scenarios/workload.h"
 #include "sim/node.h"
 
 namespace scenarios::lock {
+
+// The lock clients' common config from the workload's params (lease_ms, hold_ms, writes,
+// retry_ms, think_ms, timeout_ms, renew_ms) and lock.renewal; `client` is left for the caller.
+LockClientConfig ClientConfigFrom(const RunEnv& env, sim::NodeId resource);
 
 // A client's loop is alive when its node is up in the incarnation that started the loop.
 bool LoopAlive(const sim::Node& node, const ClientStatus& status);

@@ -13,7 +13,7 @@
 #include "scenarios/workloads/lock/lock_snapshot.h"
 #include "scenarios/workloads/lock/raft_lock_backend.h"
 #include "scenarios/workloads/lock/resource.h"
-#include "scenarios/workloads/raft/raft_kv_workload.h"
+#include "scenarios/workloads/raft/raft_cluster.h"
 
 namespace scenarios::lock {
 
@@ -32,19 +32,7 @@ class RaftLockWorkload final : public Workload {
  public:
   std::vector<std::string> Setup(RunEnv& env) override {
     resource_.fencing = env.Variant("lock.fencing") == "on";
-    // Boot closures read the shared config, complete before StartAll runs them.
-    auto config = std::make_shared<raft::RaftConfig>();
-    raft::RaftDirectory* dir = &directory_;
-    std::vector<std::string> targets;
-    for (int64_t i = 1; i <= env.Int("nodes"); ++i) {
-      targets.push_back(fmt::format("raft{}", i));
-      replicas_.push_back(&env.world->AddNode(targets.back(), [config, dir](sim::Env e) {
-        raft::BootRaftServer(e, *config, dir);
-      }));
-      members_.push_back(replicas_.back()->id());
-    }
-    *config = scenarios::raft::ConfigFromRun(env, members_);
-    election_max_ms_ = config->election_max.millis();
+    std::vector<std::string> targets = cluster_.AddReplicas(env, "raft");
     ResourceState* state = &resource_;
     resource_node_ =
         &env.world->AddNode("resource", [state](sim::Env e) { BootResource(e, state); });
@@ -59,17 +47,7 @@ class RaftLockWorkload final : public Workload {
   }
 
   void StartClients(RunEnv& env) override {
-    LockClientConfig base;
-    base.resource = resource_node_->id();
-    base.lease = sim::Duration::Millis(env.Int("lease_ms"));
-    base.hold = sim::Duration::Millis(env.Int("hold_ms"));
-    base.writes = env.Int("writes");
-    base.retry = sim::Duration::Millis(env.Int("retry_ms"));
-    base.think = sim::Duration::Millis(env.Int("think_ms"));
-    base.call_timeout = sim::Duration::Millis(env.Int("timeout_ms"));
-    base.renewal = env.Variant("lock.renewal") == "on";
-    const int64_t renew_ms = env.Int("renew_ms");
-    base.renew_every = renew_ms > 0 ? sim::Duration::Millis(renew_ms) : base.lease / 3;
+    const LockClientConfig base = ClientConfigFrom(env, resource_node_->id());
     for (size_t i = 0; i < client_nodes_.size(); ++i) {
       LockClientConfig config = base;
       config.client = static_cast<int64_t>(i) + 1;
@@ -90,14 +68,14 @@ class RaftLockWorkload final : public Workload {
     return {{"lock", LockSnapshot()},
             {"clients", ClientsSnapshot(client_nodes_, statuses_)},
             {"resource", ResourceSnapshot(resource_)},
-            {"election_ms_max", election_max_ms_}};
+            {"election_ms_max", cluster_.election_max_ms()}};
   }
 
  private:
   void StartClient(sim::Node* node, LockClientConfig config, ClientStatus* status) {
     sim::Env e = node->env();
     RaftLockConfig lock_config;
-    lock_config.members = members_;
+    lock_config.members = cluster_.members();
     lock_config.owner = fmt::format("{}.{}", node->name(), node->incarnation());
     lock_config.session = SessionId(config.client, node->incarnation());
     lock_config.call_timeout = config.call_timeout;
@@ -109,21 +87,11 @@ class RaftLockWorkload final : public Workload {
 
   // The lock in the highest-term live leader's table (a replica's when no leader is up).
   Json LockSnapshot() const {
-    const raft::RaftNode* best = nullptr;
-    for (const sim::Node* n : replicas_) {
-      const raft::RaftNode* r = directory_.Find(n->id());
-      if (r == nullptr) continue;
-      const bool leads = r->role() == raft::Role::kLeader;
-      const bool best_leads = best != nullptr && best->role() == raft::Role::kLeader;
-      if (best == nullptr || (leads && !best_leads) ||
-          (leads == best_leads && r->term() > best->term())) {
-        best = r;
-      }
-    }
+    const raft::RaftNode* best = cluster_.Best();
     Json lock{{"key", "lock"}, {"exists", false}};
     if (best == nullptr) return lock;
     const sim::NodeId holder_node = best->id();
-    for (const sim::Node* n : replicas_) {
+    for (const sim::Node* n : cluster_.replicas()) {
       if (n->id() == holder_node) lock["primary"] = n->name();
     }
     const raft::KvStateMachine& sm = best->state_machine();
@@ -135,15 +103,12 @@ class RaftLockWorkload final : public Workload {
     return lock;
   }
 
-  std::vector<sim::Node*> replicas_;
-  std::vector<sim::NodeId> members_;
-  raft::RaftDirectory directory_;
+  scenarios::raft::RaftCluster cluster_;
   sim::Node* resource_node_ = nullptr;
   ResourceState resource_;
   std::vector<sim::Node*> client_nodes_;
   std::vector<ClientStatus> statuses_;
   bool stop_ = false;
-  int64_t election_max_ms_ = 0;  // for raft.leader_after_heal's bound
 };
 
 }  // namespace

@@ -81,18 +81,7 @@ class RedisLockWorkload final : public Workload {
   }
 
   void StartClients(RunEnv& env) override {
-    LockClientConfig base;
-    base.resource = resource_node_->id();
-    base.lease = sim::Duration::Millis(env.Int("lease_ms"));
-    base.hold = sim::Duration::Millis(env.Int("hold_ms"));
-    base.writes = env.Int("writes");
-    base.retry = sim::Duration::Millis(env.Int("retry_ms"));
-    base.think = sim::Duration::Millis(env.Int("think_ms"));
-    base.call_timeout = sim::Duration::Millis(env.Int("timeout_ms"));
-    base.renewal = env.Variant("lock.renewal") == "on";
-    const int64_t renew_ms = env.Int("renew_ms");
-    // Redisson's watchdog renews at a third of its lease; 0 asks for that default.
-    base.renew_every = renew_ms > 0 ? sim::Duration::Millis(renew_ms) : base.lease / 3;
+    const LockClientConfig base = ClientConfigFrom(env, resource_node_->id());
     for (size_t i = 0; i < client_nodes_.size(); ++i) {
       LockClientConfig config = base;
       config.client = static_cast<int64_t>(i) + 1;

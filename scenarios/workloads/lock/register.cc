@@ -4,6 +4,7 @@
 #include "scenarios/workloads/lock/lock_checkers.h"
 #include "scenarios/workloads/lock/raft_lock_workload.h"
 #include "scenarios/workloads/lock/redis_lock_workload.h"
+#include "scenarios/workloads/raft/raft_cluster.h"
 
 namespace scenarios {
 
@@ -24,28 +25,26 @@ void RegisterLock(Registry& r) {
                  params::Ms("renew_ms", 0, 3'600'000, 0,
                          "watchdog period with lock.renewal=on; 0: a third of the lease")}},
       &lock::MakeRedisLockWorkload});
+  std::vector<ParamSpec> raft_params = {
+      params::Int("clients", 1, 50, 3, "lock client nodes"),
+      params::Int("nodes", 1, 9, 3, "Raft replicas (the fixed membership)"),
+      params::Ms("lease_ms", 1, 3'600'000, 10'000, "lock lease"),
+      params::Ms("hold_ms", 1, 3'600'000, 300,
+                 "mean critical-section length (drawn in [hold/2, 3*hold/2])"),
+      params::Int("writes", 1, 1000, 3, "resource writes per critical section"),
+      params::Ms("retry_ms", 1, 600'000, 100, "wait after a failed acquire"),
+      params::Ms("think_ms", 1, 600'000, 100, "mean pause after a release"),
+      params::Ms("timeout_ms", 1, 600'000, 500,
+                 "time one lock call gets, retries included; resource call timeout"),
+      params::Ms("renew_ms", 0, 3'600'000, 0,
+                 "watchdog period with lock.renewal=on; 0: a third of the lease")};
+  for (ParamSpec& p : raft::RaftTimingParams()) raft_params.push_back(std::move(p));
   r.workloads.push_back(WorkloadEntry{
       EntrySpec{"raft_lock",
                 "The same lock clients and protected resource with the lock on a Raft-replicated "
                 "KV (raft1..raftN): grants are committed log entries, the fencing token is the "
                 "entry's log index, leases run on the leaders' stamped clocks",
-                {params::Int("clients", 1, 50, 3, "lock client nodes"),
-                 params::Int("nodes", 1, 9, 3, "Raft replicas (the fixed membership)"),
-                 params::Ms("lease_ms", 1, 3'600'000, 10'000, "lock lease"),
-                 params::Ms("hold_ms", 1, 3'600'000, 300,
-                         "mean critical-section length (drawn in [hold/2, 3*hold/2])"),
-                 params::Int("writes", 1, 1000, 3, "resource writes per critical section"),
-                 params::Ms("retry_ms", 1, 600'000, 100, "wait after a failed acquire"),
-                 params::Ms("think_ms", 1, 600'000, 100, "mean pause after a release"),
-                 params::Ms("timeout_ms", 1, 600'000, 500,
-                         "time one lock call gets, retries included; resource call timeout"),
-                 params::Ms("renew_ms", 0, 3'600'000, 0,
-                         "watchdog period with lock.renewal=on; 0: a third of the lease"),
-                 params::Ms("election_ms_min", 10, 60'000, 150,
-                            "randomized election timeout, low end"),
-                 params::Ms("election_ms_max", 10, 60'000, 300,
-                            "randomized election timeout, high end"),
-                 params::Ms("heartbeat_ms", 1, 60'000, 50, "leader heartbeat interval")}},
+                std::move(raft_params)},
       &lock::MakeRaftLockWorkload});
   r.checkers.push_back({EntrySpec{"lock.mutual_exclusion",
                                   "INV-L2: no two clients' critical sections overlap in time", {}},

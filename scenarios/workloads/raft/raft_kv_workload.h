@@ -14,13 +14,9 @@
 
 #include <memory>
 
-#include "models/raft/raft_node.h"
 #include "scenarios/workload.h"
 
 namespace scenarios::raft {
-
-// Builds the config for replica set `members` from the workload's params and variants.
-models::raft::RaftConfig ConfigFromRun(const RunEnv& env, std::vector<sim::NodeId> members);
 
 std::unique_ptr<Workload> MakeRaftKvWorkload();
 

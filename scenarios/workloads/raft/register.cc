@@ -3,6 +3,9 @@
 #include "scenarios/registry.h"
 #include "scenarios/workloads/raft/raft_checkers.h"
 #include "scenarios/workloads/raft/leader_after_heal.h"
+#include "scenarios/workloads/raft/nacos_checkers.h"
+#include "scenarios/workloads/raft/nacos_workload.h"
+#include "scenarios/workloads/raft/raft_cluster.h"
 #include "scenarios/workloads/raft/raft_kv_workload.h"
 
 namespace scenarios {
@@ -14,23 +17,69 @@ CheckerEntry Property(raft::RaftProperty p, std::string doc) {
                       [p] { return raft::MakeRaftPropertyChecker(p); }};
 }
 
+// The Raft KV as the mall's config center and registry (the Nacos role).
+void RegisterNacos(Registry& registry) {
+  std::vector<ParamSpec> ps = {
+      params::Int("nodes", 1, 9, 3, "Raft replicas nacos1..N (the fixed membership)"),
+      params::Int("services", 1, 8, 3,
+                  "services registering (order, ware, product, member, coupon, cart, seckill, "
+                  "search, in that order)"),
+      params::Int("instances", 1, 10, 2, "instances of each service"),
+      params::Ms("poll_ms", 1, 600'000, 100, "mean interval of an instance's config poll"),
+      params::Ms("publish_ms", 1, 600'000, 300, "mean interval between config publishes"),
+      params::Ms("restart_ms", 0, 3'600'000, 1500,
+                 "mean interval between an instance's rolling restarts (0: never)"),
+      params::Ms("down_ms", 0, 600'000, 200, "how long a restarting instance stays down"),
+      params::Ms("retry_ms", 1, 600'000, 50, "mean wait before a failed registry change retries"),
+      params::Ms("timeout_ms", 1, 600'000, 500,
+                 "time one KV operation gets, retries included (then 'info')")};
+  for (ParamSpec& p : raft::RaftTimingParams()) ps.push_back(std::move(p));
+  registry.workloads.push_back(WorkloadEntry{
+      EntrySpec{"raft_nacos",
+                "The Raft KV as the mall's config center and service registry (Nacos in CP "
+                "mode): config publishes and polls, instances registering and restarting",
+                std::move(ps)},
+      &raft::MakeNacosWorkload});
+  registry.checkers.push_back(CheckerEntry{
+      EntrySpec{"config.monotonic_reads",
+                "No instance's config poll returns an older version than one it read before "
+                "(its applied config never rolls back)",
+                {}},
+      &raft::MakeConfigMonotonicChecker});
+  registry.checkers.push_back(CheckerEntry{
+      EntrySpec{"config.converged",
+                "After the heal every instance has applied the committed config", {}},
+      &raft::MakeConfigConvergedChecker});
+  registry.checkers.push_back(CheckerEntry{
+      EntrySpec{"registry.membership",
+                "Each service's committed instance list holds exactly the instances that "
+                "believe themselves registered (no lost registration, no ghost)",
+                {}},
+      &raft::MakeRegistryMembershipChecker});
+  registry.variants.push_back(VariantSpec{
+      "registry.update", {"cas", "put"}, "cas",
+      "put: a registry change writes the list it computed from its read (a naive "
+      "read-modify-write), so two instances changing one service together lose a change"});
+}
+
 }  // namespace
 
 void RegisterRaft(Registry& registry) {
+  std::vector<ParamSpec> kv_params = {
+      params::Int("nodes", 1, 9, 3, "Raft replicas (the fixed membership)"),
+      params::Int("clients", 1, 100, 3, "client nodes"),
+      params::Int("keys", 1, 1000, 3, "distinct keys"),
+      params::Ms("think_ms", 1, 600'000, 50, "mean pause between a client's operations"),
+      params::Ms("timeout_ms", 1, 600'000, 500,
+                 "time a client gives one operation, retries included (then 'info')")};
+  for (ParamSpec& p : raft::RaftTimingParams()) kv_params.push_back(std::move(p));
   registry.workloads.push_back(WorkloadEntry{
       EntrySpec{"raft_kv",
                 "Clients do get/put/cas on a Raft-replicated KV (leader election, log replication, "
                 "read-index reads) on raft1..raftN (D-13)",
-                {params::Int("nodes", 1, 9, 3, "Raft replicas (the fixed membership)"),
-                 params::Int("clients", 1, 100, 3, "client nodes"),
-                 params::Int("keys", 1, 1000, 3, "distinct keys"),
-                 params::Ms("think_ms", 1, 600'000, 50, "mean pause between a client's operations"),
-                 params::Ms("timeout_ms", 1, 600'000, 500,
-                         "time a client gives one operation, retries included (then 'info')"),
-                 params::Ms("election_ms_min", 10, 60'000, 150, "randomized election timeout, low end"),
-                 params::Ms("election_ms_max", 10, 60'000, 300, "randomized election timeout, high end"),
-                 params::Ms("heartbeat_ms", 1, 60'000, 50, "leader heartbeat interval")}},
+                std::move(kv_params)},
       &raft::MakeRaftKvWorkload});
+  RegisterNacos(registry);
   using raft::RaftProperty;
   registry.checkers.push_back(Property(RaftProperty::kElectionSafety,
                                        "At most one leader per term (INV-R1)"));
