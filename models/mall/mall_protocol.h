@@ -13,14 +13,12 @@
 #include <string>
 #include <vector>
 
+#include "models/mall/order_status.h"
 #include "sim/network.h"
 
 namespace models::mall {
 
-// oms_order.status (gulimall-real.md §5.1) and wms_ware_order_task_detail.lock_status.
-inline constexpr int64_t kOrderCreated = 0;
-inline constexpr int64_t kOrderPaid = 1;
-inline constexpr int64_t kOrderCancelled = 4;
+// wms_ware_order_task_detail.lock_status (oms_order.status: order_status.h).
 inline constexpr int64_t kDetailLocked = 1;
 inline constexpr int64_t kDetailUnlocked = 2;
 inline constexpr int64_t kDetailDeducted = 3;
@@ -28,7 +26,9 @@ inline constexpr int64_t kDetailDeducted = 3;
 inline constexpr sim::Port kConfirmPort = 8001;
 inline constexpr sim::Port kSubmitPort = 8002;
 inline constexpr sim::Port kCancelPort = 8003;
-inline constexpr sim::Port kMarkPaidPort = 8004;
+inline constexpr sim::Port kPayPagePort = 8004;   // /payOrder
+inline constexpr sim::Port kPayNotifyPort = 8006;  // /payed/notify (Alipay's notify_url)
+inline constexpr sim::Port kPayReturnPort = 8007;  // return_url
 inline constexpr sim::Port kStatusPort = 8005;
 inline constexpr sim::Port kLockPort = 9001;
 inline constexpr sim::Port kDeductPort = 9002;
@@ -63,9 +63,8 @@ struct CancelRequest {
   std::string order_sn;
 };
 
-// Merchant-side stand-in for the payment notify until the Alipay model is wired in: the same
-// guarded UPDATE status 0 -> 1 as HandlePayNotify, then the stock deduction. Not Alipay.
-struct MarkPaidRequest {
+// GET /payOrder?orderSn=: the signed page-pay form for Alipay's cashier (payment.h).
+struct PayPageRequest {
   std::string order_sn;
 };
 

@@ -1,5 +1,5 @@
 // The order service's close path (OrderCloseListener + closeOrder), the buyer's cancel, the
-// merchant-side mark-paid stand-in, the status endpoint, and the boot; see order_service.h.
+// status endpoint, and the boot; see order_service.h.
 
 #include <nlohmann/json.hpp>
 
@@ -27,6 +27,13 @@ void TraceStatus(OrderState* st, const std::string& sn, int64_t from, int64_t to
 sim::Task<sim::Result<bool>> CloseOrder(OrderState* st, int64_t order_id, std::string sn,
                                         std::string msg) {
   const SagaOptions& o = st->config.options;
+  // F-27/F-28: close the Alipay trade first. A trade already paid is recorded instead (its
+  // notify is late or lost) and the order stays paid; no answer keeps it for a later attempt.
+  const TradeCloseDecision trade = co_await CloseTradeFirst(st, sn);
+  if (trade == TradeCloseDecision::kPaid) co_return false;
+  if (trade == TradeCloseDecision::kKeep) {
+    co_return sim::MakeError(sim::Errc::kUnavailable, "the Alipay trade is not closed yet");
+  }
   db::SimSqlClient* sql = AcquireSql(&st->kit);
   db::Guard guard = db::Guard::Cmp("status", db::CmpOp::kEq, db::Value(kOrderCreated));
   if (o.close_guard == CloseGuard::kCheckThenAct) {
@@ -69,17 +76,6 @@ sim::Task<sim::Result<bool>> CloseOrder(OrderState* st, int64_t order_id, std::s
   TraceStatus(st, sn, kOrderCreated, kOrderCancelled, msg);
   if (o.release_other) co_await PublishCommitted(&st->kit, other);
   co_return true;
-}
-
-// The order row with this sn, if any.
-sim::Task<sim::Result<std::optional<db::Row>>> FindOrder(OrderState* st, std::string sn) {
-  db::SimSqlClient* sql = AcquireSql(&st->kit);
-  db::SelectStmt s{kOrderTable, {{"order_sn", sn}}, db::Guard::True(), false};
-  sim::Result<std::vector<db::Row>> rows = co_await sql->Select(std::move(s));
-  ReleaseSql(&st->kit, sql);
-  if (!rows.ok()) co_return rows.error();
-  if (rows->empty()) co_return std::optional<db::Row>();
-  co_return std::optional<db::Row>(rows->front());
 }
 
 sim::Task<Handled> HandleCloseMessage(OrderState* st, std::string body, std::string msg) {
@@ -129,6 +125,17 @@ sim::Task<void> ConsumeOnce(OrderState* st, mq::BrokerClient* mq) {
 
 }  // namespace
 
+// The order row with this sn, if any.
+sim::Task<sim::Result<std::optional<db::Row>>> FindOrder(OrderState* st, std::string sn) {
+  db::SimSqlClient* sql = AcquireSql(&st->kit);
+  db::SelectStmt s{kOrderTable, {{"order_sn", sn}}, db::Guard::True(), false};
+  sim::Result<std::vector<db::Row>> rows = co_await sql->Select(std::move(s));
+  ReleaseSql(&st->kit, sql);
+  if (!rows.ok()) co_return rows.error();
+  if (rows->empty()) co_return std::optional<db::Row>();
+  co_return std::optional<db::Row>(rows->front());
+}
+
 sim::Task<void> CloseListener(OrderState* st) {
   mq::SimBrokerClient mq(st->kit.env, st->config.broker, st->config.options.mq_timeout);
   while (true) {
@@ -144,38 +151,6 @@ sim::Task<sim::Result<bool>> HandleCancel(OrderState* st, CancelRequest r) {
   const int64_t id = IntAt(**row, kOrderTable, "id");
   sim::Result<bool> closed = co_await CloseOrder(st, id, r.order_sn, "");
   co_return closed;
-}
-
-sim::Task<sim::Result<bool>> HandleMarkPaid(OrderState* st, MarkPaidRequest r) {
-  const SagaOptions& o = st->config.options;
-  db::SimSqlClient* sql = AcquireSql(&st->kit);
-  db::UpdateStmt u{kOrderTable,
-                   {db::SetClause::Assign("status", kOrderPaid),
-                    db::SetClause::Assign("payment_time", Millis(st->kit.env.Now()))},
-                   {{"order_sn", r.order_sn}},
-                   db::Guard::Cmp("status", db::CmpOp::kEq, db::Value(kOrderCreated))};
-  sim::Result<int64_t> n = co_await sql->Update(std::move(u));
-  ReleaseSql(&st->kit, sql);
-  if (!n.ok()) co_return n.error();
-  if (*n == 1) {
-    TraceStatus(st, r.order_sn, kOrderCreated, kOrderPaid, "");
-  } else {
-    sim::Result<std::optional<db::Row>> row = co_await FindOrder(st, r.order_sn);
-    if (!row.ok()) co_return row.error();
-    const bool paid = row->has_value() && IntAt(**row, kOrderTable, "status") == kOrderPaid;
-    if (!paid) co_return sim::MakeError(sim::Errc::kRejected, "order not payable");
-  }
-  // Deduct the locked stock (1 -> 3). Idempotent at ware, so a repeat is harmless; a failure
-  // leaves the stock locked, which still holds it for the paid order.
-  for (int attempt = 0; attempt < 3; ++attempt) {
-    DeductRequest d{r.order_sn};
-    sim::Result<int64_t> done = co_await Feign<int64_t>(
-        st->kit.env, sim::Endpoint{st->config.ware, kDeductPort}, std::move(d), o.rpc_timeout,
-        o.feign_duplicate_per_mille);
-    if (done.ok()) break;
-    co_await st->kit.env.Sleep(1_s);
-  }
-  co_return true;
 }
 
 sim::Task<sim::Result<StatusReply>> HandleStatus(OrderState* st, StatusRequest r) {
@@ -218,8 +193,12 @@ void BootOrderService(sim::Env env, OrderServiceConfig config) {
   env.Serve<SubmitRequest, SubmitReply>(kSubmitPort,
                                         [st](SubmitRequest r) { return HandleSubmit(st, r); });
   env.Serve<CancelRequest, bool>(kCancelPort, [st](CancelRequest r) { return HandleCancel(st, r); });
-  env.Serve<MarkPaidRequest, bool>(kMarkPaidPort,
-                                   [st](MarkPaidRequest r) { return HandleMarkPaid(st, r); });
+  env.Serve<PayPageRequest, PayForm>(kPayPagePort,
+                                     [st](PayPageRequest r) { return HandlePayPage(st, r); });
+  env.Serve<AlipayNotify, std::string>(
+      kPayNotifyPort, [st](AlipayNotify n) { return HandleAlipayNotify(st, std::move(n)); });
+  env.Serve<ReturnPage, bool>(kPayReturnPort,
+                              [st](ReturnPage p) { return HandleAlipayReturn(st, std::move(p)); });
   env.Serve<StatusRequest, StatusReply>(kStatusPort,
                                         [st](StatusRequest r) { return HandleStatus(st, r); });
   env.Spawn(StartOrder(st));

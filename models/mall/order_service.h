@@ -16,16 +16,21 @@
 //   the broker eventually (resend loop); the close is a guarded UPDATE (status 0 -> 4) that
 //   publishes order.release.other through the outbox; the listener acks only after its
 //   transaction ended and requeues on errors.
-// Payment: MarkPaid is the merchant-side stand-in for PAY's HandlePayNotify (the same guarded
-//   UPDATE status 0 -> 1 followed by the stock deduction); it is not Alipay.
+// Payment: the merchant side of payment.h against the Alipay node (alipay.h): the pay page
+//   (CreatePayPage, time_expire inside the order's life), Alipay's notify (HandlePayNotify:
+//   verify, record oms_payment_info and the guarded 0 -> 1 in one transaction, answer
+//   "success"), the return page (an active query, never a state change by itself); once a
+//   payment is recorded the order's locked stock is deducted (1 -> 3). The close path closes
+//   the Alipay trade before cancelling, and records a trade found paid instead (F-27, F-28).
 // Faults: crash (every request and listener in flight dies; the outbox keeps messages of
 //   committed transactions), partitions and loss towards db, redis, broker, ware and member.
 // Trace: order.submit_txn {sn, token, member, phase=begin|committed|aborted|unknown},
 //   order.status {sn, from, to, msg}, saga.* of service_kit.h.
 // Not modelled: the price check (F-59), sessions and login interceptors (F-21), the seckill
-//   queue, Alipay's close-trade on cancel (PAY's part).
+//   queue, the nightly reconciliation (mall_payment runs it; a two-hour day has no bill).
 
 #include "models/mall/mall_options.h"
+#include "models/mall/payment.h"
 #include "sim/env.h"
 
 namespace models::mall {
@@ -37,6 +42,7 @@ struct OrderServiceConfig {
   sim::NodeId ware = 0;
   sim::NodeId member = 0;
   SagaOptions options;
+  PaymentOptions payment;  // its alipay client config names the Alipay node
   int64_t listener_consumers = 2;  // Spring's listener concurrency (or instances)
 };
 

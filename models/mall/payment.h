@@ -41,6 +41,7 @@
 #include "models/db/db_model.h"
 #include "models/db/sql_client.h"
 #include "models/mall/alipay.h"
+#include "models/mall/order_status.h"
 #include "sim/env.h"
 
 namespace models::mall {
@@ -48,10 +49,6 @@ namespace models::mall {
 inline const db::TableName kOmsOrder{"oms", "oms_order"};
 inline const db::TableName kOmsPaymentInfo{"oms", "oms_payment_info"};
 
-// oms_order.status (gulimall-real.md §5).
-inline constexpr int64_t kOrderCreated = 0;
-inline constexpr int64_t kOrderPaid = 1;
-inline constexpr int64_t kOrderCancelled = 4;
 
 // D-9 rung 1 (F-33): where the paid state comes from.
 enum class StateSource : uint8_t { kNotify, kReturnUrl };

@@ -4,6 +4,7 @@ list(APPEND MALL_SOURCES
   ${CMAKE_CURRENT_LIST_DIR}/mall_topology.cc
   ${CMAKE_CURRENT_LIST_DIR}/member_service.cc
   ${CMAKE_CURRENT_LIST_DIR}/order_close.cc
+  ${CMAKE_CURRENT_LIST_DIR}/order_pay.cc
   ${CMAKE_CURRENT_LIST_DIR}/order_submit.cc
   ${CMAKE_CURRENT_LIST_DIR}/service_kit.cc
   ${CMAKE_CURRENT_LIST_DIR}/ware_lock.cc

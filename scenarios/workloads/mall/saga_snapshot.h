@@ -17,6 +17,7 @@
 #include <nlohmann/json.hpp>
 
 #include "models/db/db_model.h"
+#include "models/mall/alipay_model.h"
 #include "models/mall/mall_options.h"
 #include "models/mq/broker_model.h"
 #include "sim/trace.h"
@@ -47,6 +48,7 @@ struct SnapshotInputs {
   const models::db::DbModel* db = nullptr;
   const models::mq::BrokerModel* broker = nullptr;
   const SagaRecorder* recorder = nullptr;
+  const models::mall::AlipayModel* alipay = nullptr;  // null: no payment keys
   models::mall::SagaOptions options;
   std::vector<StockRow> initial_stock;
   sim::Instant now;

@@ -6,6 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "models/mall/alipay.h"
 #include "models/mall/mall_protocol.h"
 #include "sim/history.h"
 #include "sim/ratio.h"
@@ -69,7 +70,33 @@ sim::Task<void> DoubleClick(sim::Env env, MallUserConfig c, mall::SubmitRequest 
   (void)r;
 }
 
-// Pay or cancel an order, retrying a lost answer a few times (the same order sn).
+// The buyer's payment: the pay page (retried when its answer is lost), Alipay's cashier, a
+// moment of thought, the confirm, then the browser lands on return_url. Returns whether Alipay
+// confirmed the payment.
+sim::Task<sim::Result<bool>> PayWithAlipay(sim::Env env, MallUserConfig c, std::string sn) {
+  sim::Result<mall::PayForm> form = sim::MakeError(sim::Errc::kUnavailable, "not sent");
+  for (int attempt = 0; attempt < 3; ++attempt) {
+    mall::PayPageRequest req{sn};
+    form = co_await env.Call<mall::PayForm>(sim::Endpoint{c.order, mall::kPayPagePort},
+                                            std::move(req), c.timeout);
+    if (form.ok() || !form.error().Indeterminate()) break;
+    co_await env.Sleep(5_s);
+  }
+  if (!form.ok()) co_return form.error();
+  sim::Result<mall::CashierReply> cashier =
+      co_await mall::BuyerOpenCashier(env, c.alipay, *form, c.timeout);
+  if (!cashier.ok()) co_return cashier.error();
+  co_await env.Sleep(env.rng().Uniform(1_s, 10_s));
+  sim::Result<mall::ReturnPage> page = co_await mall::BuyerConfirmPay(env, c.alipay, sn, c.timeout);
+  if (!page.ok()) co_return page.error();
+  // The redirect to return_url: the order service queries Alipay (it never trusts the page).
+  sim::Result<bool> seen = co_await env.Call<bool>(sim::Endpoint{c.order, mall::kPayReturnPort},
+                                                   *page, c.timeout);
+  (void)seen;
+  co_return true;
+}
+
+// Pay or cancel an order. A cancel is retried a few times when its answer is lost.
 sim::Task<void> Settle(sim::Env env, MallUserConfig c, int64_t member, mall::SubmitReply order,
                        bool pay) {
   for (int attempt = 0; attempt < 3; ++attempt) {
@@ -78,9 +105,7 @@ sim::Task<void> Settle(sim::Env env, MallUserConfig c, int64_t member, mall::Sub
         env.history().Invoke(member, pay ? "pay" : "cancel", value, env.Now(), env.id());
     sim::Result<bool> r = sim::MakeError(sim::Errc::kUnavailable, "not sent");
     if (pay) {
-      mall::MarkPaidRequest req{order.order_sn};
-      r = co_await env.Call<bool>(sim::Endpoint{c.order, mall::kMarkPaidPort}, std::move(req),
-                                  c.timeout);
+      r = co_await PayWithAlipay(env, c, order.order_sn);
     } else {
       mall::CancelRequest req{order.order_sn};
       r = co_await env.Call<bool>(sim::Endpoint{c.order, mall::kCancelPort}, std::move(req),
@@ -93,7 +118,7 @@ sim::Task<void> Settle(sim::Env env, MallUserConfig c, int64_t member, mall::Sub
       co_return;
     }
     Complete(env, op, r.error(), value);
-    if (!r.error().Indeterminate()) co_return;
+    if (pay || !r.error().Indeterminate()) co_return;
     co_await env.Sleep(5_s);
   }
 }

@@ -11,6 +11,7 @@ namespace scenarios {
 struct MallUserConfig {
   sim::NodeId order = 0;
   sim::NodeId ware = 0;
+  sim::NodeId alipay = 0;
   int64_t skus = 10;
   int64_t warehouses = 2;
   int64_t items_max = 3;

@@ -9,6 +9,8 @@
 #include "models/db/db_model.h"
 #include "models/db/db_server.h"
 #include "models/db/mall_catalog.h"
+#include "models/mall/alipay.h"
+#include "models/mall/mall_protocol.h"
 #include "models/mall/mall_tables.h"
 #include "models/mall/mall_topology.h"
 #include "models/mall/member_service.h"
@@ -18,6 +20,7 @@
 #include "models/mq/broker_server.h"
 #include "models/redis/redis_model.h"
 #include "models/redis/redis_server.h"
+#include "scenarios/workloads/mall/pay_workload.h"
 #include "scenarios/workloads/mall/saga_options.h"
 #include "scenarios/workloads/mall/saga_snapshot.h"
 #include "scenarios/workloads/mall/saga_users.h"
@@ -50,7 +53,7 @@ class MallOrderWorkload final : public Workload {
     BootMiddleware();
     BootServices(env);
     env.world->StartAll();
-    return {"mysql", "redis", "rabbitmq", "order", "ware", "member"};
+    return {"mysql", "redis", "rabbitmq", "order", "ware", "member", "alipay"};
   }
 
   void StartClients(RunEnv& env) override {
@@ -74,7 +77,8 @@ class MallOrderWorkload final : public Workload {
   }
 
   nlohmann::json Snapshot(RunEnv& env) override {
-    SnapshotInputs in{db_.get(), broker_.get(), recorder_.get(), options_, initial_stock_,
+    SnapshotInputs in{db_.get(),    broker_.get(),  recorder_.get(),
+                      alipay_.get(), options_,       initial_stock_,
                       world_->Now(), env.Int("release_slack_ms")};
     return BuildSagaSnapshot(in);
   }
@@ -137,8 +141,8 @@ class MallOrderWorkload final : public Workload {
   void BootServices(RunEnv& env) {
     consumers_ = env.Int("listener_consumers");
     order_ = &world_->AddNode("order", [this](sim::Env e) {
-      mall::OrderServiceConfig c{Db(), Broker(), Redis(), ware_->id(), member_->id(), options_,
-                                 consumers_};
+      mall::OrderServiceConfig c{Db(),     Broker(),  Redis(), ware_->id(), member_->id(),
+                                 options_, payment_, consumers_};
       mall::BootOrderService(e, c);
     });
     ware_ = &world_->AddNode("ware", [this](sim::Env e) {
@@ -149,6 +153,23 @@ class MallOrderWorkload final : public Workload {
       mall::BootMemberService(e, mall::MemberServiceConfig{Db(), options_});
     });
     users_ = &world_->AddNode("users");
+    BootPaymentPlatform(env);
+  }
+
+  // Alipay's platform state lives outside its node (a crash loses only attempts in flight); it
+  // notifies the order service's notify_url. The payment.* variants apply (PaymentOptions).
+  void BootPaymentPlatform(RunEnv& env) {
+    mall::AlipayModelConfig ac;
+    alipay_ = std::make_shared<mall::AlipayModel>(ac);
+    std::shared_ptr<mall::AlipayModel> am = alipay_;
+    mall::AlipayConfig nc;
+    nc.notify_to = sim::Endpoint{order_->id(), mall::kPayNotifyPort};
+    alipay_node_ =
+        &world_->AddNode("alipay", [am, nc](sim::Env e) { mall::BootAlipay(e, am.get(), nc); });
+    payment_ = PaymentOptionsFromVariants(env);
+    payment_.alipay = mall::AlipayClientConfig{alipay_node_->id(), ac.app_id, ac.merchant_key,
+                                               ac.platform_key, options_.rpc_timeout};
+    payment_.order_ttl = options_.order_ttl;
   }
 
   sim::Endpoint Db() const { return sim::Endpoint{mysql_->id(), kDbPort}; }
@@ -159,6 +180,7 @@ class MallOrderWorkload final : public Workload {
     MallUserConfig c;
     c.order = order_->id();
     c.ware = ware_->id();
+    c.alipay = alipay_node_->id();
     c.skus = env.Int("skus");
     c.warehouses = env.Int("warehouses");
     c.items_max = env.Int("items_max");
@@ -178,7 +200,7 @@ class MallOrderWorkload final : public Workload {
   }
 
   bool Quiescent() const {
-    for (sim::Node* n : {mysql_, redis_node_, rabbit_, order_, ware_, member_}) {
+    for (sim::Node* n : {mysql_, redis_node_, rabbit_, order_, ware_, member_, alipay_node_}) {
       if (!n->up() || n->paused()) return false;
     }
     return SagaQueuesIdle(*broker_) && UnsentOutboxRows(*db_) == 0;
@@ -189,6 +211,8 @@ class MallOrderWorkload final : public Workload {
   std::shared_ptr<models::db::DbModel> db_;
   std::shared_ptr<models::mq::BrokerModel> broker_;
   std::shared_ptr<models::redis::RedisModel> redis_;
+  std::shared_ptr<mall::AlipayModel> alipay_;
+  mall::PaymentOptions payment_;
   int64_t consumers_ = 2;
   std::unique_ptr<SagaRecorder> recorder_;
   size_t subscription_ = 0;
@@ -200,6 +224,7 @@ class MallOrderWorkload final : public Workload {
   sim::Node* ware_ = nullptr;
   sim::Node* member_ = nullptr;
   sim::Node* users_ = nullptr;
+  sim::Node* alipay_node_ = nullptr;
   bool stop_ = false;
   sim::Instant next_converge_check_;
   bool converged_ = false;
