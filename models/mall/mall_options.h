@@ -107,6 +107,9 @@ struct SagaOptions {
   LockIdempotency lock_idempotency = LockIdempotency::kOrderSnCheck;
   CloseGuard close_guard = CloseGuard::kStatusGuard;
   bool release_other = true;  // D-7 rung 5 (003:187); false: F-19
+  // D-7 rung 7 (003:133-135): the login interceptor lets /order/order/status/** through;
+  // false: F-21, a listener's Feign call has no session and gets the login page instead.
+  bool status_whitelist = true;
 
   // Timing. Defaults are the design values (003:91, 003:171).
   sim::Duration order_ttl = sim::Duration::Minutes(30);

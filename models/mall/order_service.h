@@ -26,7 +26,8 @@
 //   committed transactions), partitions and loss towards db, redis, broker, ware and member.
 // Trace: order.submit_txn {sn, token, member, phase=begin|committed|aborted|unknown},
 //   order.status {sn, from, to, msg}, saga.* of service_kit.h.
-// Not modelled: the price check (F-59), sessions and login interceptors (F-21), the seckill
+// Not modelled: the price check (F-59), sessions and the login interceptor beyond the status
+//   endpoint's whitelist (F-21: SagaOptions::status_whitelist), the seckill
 //   queue, the nightly reconciliation (mall_payment runs it; a two-hour day has no bill).
 
 #include "models/mall/mall_options.h"

@@ -34,6 +34,9 @@ std::vector<VariantSpec> SagaVariants() {
       {"order.close_guard", {"status_guard", "check_then_act"}, "status_guard",
        "B-ORD-2: check_then_act = SELECT status then UPDATE by id (races with payment)"},
       {"order.release_other", {"on", "off"}, "on", "D-7 rung 5: publish order.release.other after a close; off = F-19"},
+      {"order.login_whitelist", {"on", "off"}, "on",
+       "D-7 rung 7: the login interceptor whitelists /order/order/status/**; off = F-21, ware's "
+       "status call from the release listener gets the login page and requeues forever"},
   };
 }
 
@@ -96,6 +99,7 @@ mall::SagaOptions SagaOptionsFrom(const RunEnv& env) {
       env, "order.close_guard",
       {{"status_guard", mall::CloseGuard::kStatusGuard}, {"check_then_act", mall::CloseGuard::kCheckThenAct}});
   o.release_other = env.Variant("order.release_other") == "on";
+  o.status_whitelist = env.Variant("order.login_whitelist") == "on";
   o.order_ttl = sim::Duration::Millis(env.Int("order_ttl_ms"));
   o.stock_ttl = sim::Duration::Millis(env.Int("stock_ttl_ms"));
   o.rpc_timeout = sim::Duration::Millis(env.Int("rpc_timeout_ms"));
