@@ -15,8 +15,6 @@ using namespace sim::literals;
 
 namespace {
 
-enum class Handled : uint8_t { kDone, kRetry };
-
 void TraceStatus(OrderState* st, const std::string& sn, int64_t from, int64_t to,
                  const std::string& msg) {
   st->kit.env.Trace("order.status", {{"sn", sn}, {"from", from}, {"to", to}, {"msg", msg}});
@@ -78,49 +76,20 @@ sim::Task<sim::Result<bool>> CloseOrder(OrderState* st, int64_t order_id, std::s
   co_return true;
 }
 
-sim::Task<Handled> HandleCloseMessage(OrderState* st, std::string body, std::string msg) {
+// true: done (ack); false: requeue.
+sim::Task<bool> HandleCloseMessage(OrderState* st, std::string body, std::string msg) {
   const nlohmann::json j = nlohmann::json::parse(body, nullptr, false);
-  if (j.is_discarded() || !j.contains("order_sn")) co_return Handled::kDone;  // poison: drop
+  if (j.is_discarded() || !j.contains("order_sn")) co_return true;  // poison: drop
   const std::string sn = j["order_sn"].get<std::string>();
   int64_t id = j.value("order_id", int64_t{0});
   if (id == 0) {
     sim::Result<std::optional<db::Row>> row = co_await FindOrder(st, sn);
-    if (!row.ok()) co_return Handled::kRetry;
-    if (!row->has_value()) co_return Handled::kDone;
+    if (!row.ok()) co_return false;
+    if (!row->has_value()) co_return true;
     id = IntAt(**row, kOrderTable, "id");
   }
   sim::Result<bool> closed = co_await CloseOrder(st, id, sn, msg);
-  co_return closed.ok() ? Handled::kDone : Handled::kRetry;
-}
-
-// One consumer's life on one channel; returns when the channel or connection is gone.
-sim::Task<void> ConsumeOnce(OrderState* st, mq::BrokerClient* mq) {
-  const bool auto_ack = st->config.options.ack == AckMode::kAuto;
-  sim::Result<mq::ChannelId> ch = co_await mq->OpenChannel();
-  if (!ch.ok()) co_return;
-  sim::Result<void> qos = co_await mq->Qos(*ch, 1);
-  if (!qos.ok()) co_return;
-  sim::Result<std::string> tag = co_await mq->Consume(*ch, kOrderReleaseQueue, "", auto_ack);
-  if (!tag.ok()) co_return;
-  while (true) {
-    sim::Result<std::optional<mq::Delivery>> d = co_await mq->NextDelivery(*ch, 60_s);
-    if (!d.ok()) co_return;
-    if (!d->has_value()) continue;
-    const mq::Delivery del = **d;
-    if (st->config.options.close_stall > sim::Duration::Zero()) {
-      co_await st->kit.env.Sleep(st->config.options.close_stall);  // F-19: a stalled machine
-    }
-    const std::string msg = del.message.props.message_id.value_or("");
-    const Handled h = co_await HandleCloseMessage(st, del.message.body, msg);
-    if (auto_ack) continue;  // F-20: a failure here loses the message
-    sim::Result<void> settled;
-    if (h == Handled::kDone) {
-      settled = co_await mq->Ack(*ch, del.delivery_tag, false);
-    } else {
-      settled = co_await mq->Reject(*ch, del.delivery_tag, true);
-    }
-    if (!settled.ok()) co_return;
-  }
+  co_return closed.ok();
 }
 
 }  // namespace
@@ -137,11 +106,10 @@ sim::Task<sim::Result<std::optional<db::Row>>> FindOrder(OrderState* st, std::st
 }
 
 sim::Task<void> CloseListener(OrderState* st) {
-  mq::SimBrokerClient mq(st->kit.env, st->config.broker, st->config.options.mq_timeout);
-  while (true) {
-    co_await ConsumeOnce(st, &mq);
-    co_await st->kit.env.Sleep(1_s);  // Spring's recovery interval
-  }
+  return ListenLoop(
+      &st->kit, kOrderReleaseQueue,
+      [st](std::string body, std::string msg) { return HandleCloseMessage(st, body, msg); },
+      st->config.options.close_stall);  // F-19: a stalled machine
 }
 
 sim::Task<sim::Result<bool>> HandleCancel(OrderState* st, CancelRequest r) {

@@ -137,4 +137,47 @@ sim::Task<void> ResendLoop(ServiceKit* kit, std::string exchange) {
   }
 }
 
+namespace {
+
+// One consumer's life on one channel; returns when the channel or connection is gone.
+sim::Task<void> ConsumeOnce(ServiceKit* kit, mq::BrokerClient* mq, const std::string* queue,
+                            const MessageHandler* handle, sim::Duration stall) {
+  const bool auto_ack = kit->options.ack == AckMode::kAuto;
+  sim::Result<mq::ChannelId> ch = co_await mq->OpenChannel();
+  if (!ch.ok()) co_return;
+  sim::Result<void> qos = co_await mq->Qos(*ch, 1);
+  if (!qos.ok()) co_return;
+  sim::Result<std::string> tag = co_await mq->Consume(*ch, *queue, "", auto_ack);
+  if (!tag.ok()) co_return;
+  while (true) {
+    sim::Result<std::optional<mq::Delivery>> d =
+        co_await mq->NextDelivery(*ch, sim::Duration::Seconds(60));
+    if (!d.ok()) co_return;
+    if (!d->has_value()) continue;
+    const mq::Delivery del = **d;
+    if (stall > sim::Duration::Zero()) co_await kit->env.Sleep(stall);
+    const std::string msg = del.message.props.message_id.value_or("");
+    const bool done = co_await (*handle)(del.message.body, msg);
+    if (auto_ack) continue;  // F-20: a failed handling is lost
+    sim::Result<void> settled;
+    if (done) {
+      settled = co_await mq->Ack(*ch, del.delivery_tag, false);
+    } else {
+      settled = co_await mq->Reject(*ch, del.delivery_tag, true);
+    }
+    if (!settled.ok()) co_return;
+  }
+}
+
+}  // namespace
+
+sim::Task<void> ListenLoop(ServiceKit* kit, std::string queue, MessageHandler handle,
+                           sim::Duration stall) {
+  mq::SimBrokerClient mq(kit->env, kit->broker, kit->options.mq_timeout);
+  while (true) {
+    co_await ConsumeOnce(kit, &mq, &queue, &handle, stall);
+    co_await kit->env.Sleep(sim::Duration::Seconds(1));  // Spring's recovery interval
+  }
+}
+
 }  // namespace models::mall

@@ -15,6 +15,7 @@
 // INV-M1), saga.publish_failed, saga.publish_returned.
 // Not modelled: Hikari's pool limits and validation queries; the pool grows as needed.
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -67,5 +68,14 @@ sim::Task<bool> PublishCommitted(ServiceKit* kit, OutMessage m);
 sim::Task<sim::Result<bool>> PublishOnce(ServiceKit* kit, OutMessage m);
 // kOutbox: forever, every resend_interval, republishes rows of `exchange` still new.
 sim::Task<void> ResendLoop(ServiceKit* kit, std::string exchange);
+
+// A Spring @RabbitListener with prefetch 1 on `queue`, forever: a consumer on its own channel,
+// restarted after Spring's recovery interval (1 s) when its channel or connection dies.
+// `handle(body, message_id)` answers true when the message is done (ack) and false to have it
+// requeued (reject, requeue=true); with auto-ack (F-20) the broker already dropped it. A
+// positive `stall` is slept before each message (F-19's stalled listener).
+using MessageHandler = std::function<sim::Task<bool>(std::string body, std::string msg)>;
+sim::Task<void> ListenLoop(ServiceKit* kit, std::string queue, MessageHandler handle,
+                           sim::Duration stall);
 
 }  // namespace models::mall

@@ -145,9 +145,10 @@ sim::Task<Handled> HandleOrderRelease(WareState* st, db::SqlClient* sql, std::st
   co_return Handled::kDone;
 }
 
-sim::Task<Handled> HandleRelease(WareState* st, std::string body, std::string msg) {
+// true: done (ack); false: requeue.
+sim::Task<bool> HandleRelease(WareState* st, std::string body, std::string msg) {
   const nlohmann::json j = nlohmann::json::parse(body, nullptr, false);
-  if (j.is_discarded()) co_return Handled::kDone;
+  if (j.is_discarded()) co_return true;
   const std::string type = j.value("type", std::string());
   db::SimSqlClient* sql = AcquireSql(&st->kit);
   Handled h = Handled::kDone;
@@ -164,43 +165,16 @@ sim::Task<Handled> HandleRelease(WareState* st, std::string body, std::string ms
     h = co_await HandleOrderRelease(st, sql, j.value("order_sn", std::string()), msg);
   }
   ReleaseSql(&st->kit, sql);
-  co_return h;
-}
-
-sim::Task<void> ConsumeOnce(WareState* st, mq::BrokerClient* mq) {
-  const bool auto_ack = st->config.options.ack == AckMode::kAuto;
-  sim::Result<mq::ChannelId> ch = co_await mq->OpenChannel();
-  if (!ch.ok()) co_return;
-  sim::Result<void> qos = co_await mq->Qos(*ch, 1);
-  if (!qos.ok()) co_return;
-  sim::Result<std::string> tag = co_await mq->Consume(*ch, kStockReleaseQueue, "", auto_ack);
-  if (!tag.ok()) co_return;
-  while (true) {
-    sim::Result<std::optional<mq::Delivery>> d = co_await mq->NextDelivery(*ch, 60_s);
-    if (!d.ok()) co_return;
-    if (!d->has_value()) continue;
-    const mq::Delivery del = **d;
-    const std::string msg = del.message.props.message_id.value_or("");
-    const Handled h = co_await HandleRelease(st, del.message.body, msg);
-    if (auto_ack) continue;  // F-20: a failed handling is lost
-    sim::Result<void> settled;
-    if (h == Handled::kDone) {
-      settled = co_await mq->Ack(*ch, del.delivery_tag, false);
-    } else {
-      settled = co_await mq->Reject(*ch, del.delivery_tag, true);
-    }
-    if (!settled.ok()) co_return;
-  }
+  co_return h == Handled::kDone;
 }
 
 }  // namespace
 
 sim::Task<void> ReleaseListener(WareState* st) {
-  mq::SimBrokerClient mq(st->kit.env, st->config.broker, st->config.options.mq_timeout);
-  while (true) {
-    co_await ConsumeOnce(st, &mq);
-    co_await st->kit.env.Sleep(1_s);
-  }
+  return ListenLoop(
+      &st->kit, kStockReleaseQueue,
+      [st](std::string body, std::string msg) { return HandleRelease(st, body, msg); },
+      sim::Duration::Zero());
 }
 
 }  // namespace models::mall
