@@ -31,6 +31,9 @@ enum class SubmitTxn : uint8_t {
 enum class Compensation : uint8_t {
   kReliableMessage,  // default: stock.locked delay message + release listener (D-6 rung 6)
   kNone,             // local transactions only: nothing ever unlocks an orphaned lock
+  // D-7 rung 1 (003:85): no delay message; a scheduled job scans old locked work orders.
+  // Late by up to a period (F-50); every instance runs it (F-49).
+  kScan,
 };
 
 // D-8: how a service makes sure the message of a committed transaction reaches the broker.
@@ -118,6 +121,8 @@ struct SagaOptions {
   sim::Duration db_timeout = sim::Duration::Seconds(5);     // JDBC socket timeout
   sim::Duration mq_timeout = sim::Duration::Seconds(5);
   sim::Duration resend_interval = sim::Duration::Seconds(30);  // outbox scan
+  sim::Duration unlock_scan = sim::Duration::Minutes(10);  // kScan: the job's cron period
+  int64_t unlock_scanners = 1;  // kScan: ware instances, each running the job (F-49)
   sim::Duration close_stall = sim::Duration::Zero();  // F-19 knob: the close listener stalls
   int64_t feign_duplicate_per_mille = 0;  // a retried/duplicated Feign request (D-15)
   int64_t points_fail_per_mille = 0;      // member refuses the points deduction (F-17)

@@ -250,6 +250,11 @@ sim::Task<void> StartWare(WareState* st) {
   if (st->config.options.reliable == Reliable::kOutbox) {
     st->kit.env.Spawn(ResendLoop(&st->kit, kStockExchange));
   }
+  if (st->config.options.compensation == Compensation::kScan) {
+    for (int64_t i = 0; i < st->config.options.unlock_scanners; ++i) {
+      st->kit.env.Spawn(UnlockScanJob(st));
+    }
+  }
 }
 
 }  // namespace

@@ -1,7 +1,11 @@
 // The ware release listener (StockReleaseListener: the StockLockedTo handler on the delay path
-// and the OrderTo handler of order.release.other) and the unlock; see ware_service.h.
+// and the OrderTo handler of order.release.other), the unlock, and D-7 rung 1's scheduled
+// unlock job; see ware_service.h.
 
+#include <fmt/format.h>
 #include <nlohmann/json.hpp>
+
+#include <map>
 
 #include "models/mall/feign.h"
 #include "models/mall/mall_tables.h"
@@ -168,7 +172,43 @@ sim::Task<bool> HandleRelease(WareState* st, std::string body, std::string msg) 
   co_return h == Handled::kDone;
 }
 
+// One round of the D-7 rung 1 job: the work orders older than stock_ttl with details still
+// locked go through the delay path's rule (HandleStockLocked), as if their message had come.
+sim::Task<void> ScanOnce(WareState* st) {
+  db::SimSqlClient* sql = AcquireSql(&st->kit);
+  const int64_t due_ms = Millis(st->kit.env.Now()) - st->config.options.stock_ttl.millis();
+  db::SelectStmt locked{kDetailTable, {{"lock_status", kDetailLocked}}, db::Guard::True(), false};
+  sim::Result<std::vector<db::Row>> rows = co_await sql->Select(std::move(locked));
+  std::map<int64_t, std::vector<int64_t>> by_task;
+  if (rows.ok()) {
+    for (const db::Row& d : *rows) {
+      by_task[IntAt(d, kDetailTable, "task_id")].push_back(IntAt(d, kDetailTable, "id"));
+    }
+  }
+  for (const auto& [task_id, ids] : by_task) {
+    sim::Result<std::optional<db::Row>> task = co_await sql->Get(kTaskTable, task_id, false);
+    if (!task.ok()) break;  // the database is away: the next round
+    if (!task->has_value() || IntAt(**task, kTaskTable, "create_time") > due_ms) continue;
+    const nlohmann::json j = {{"order_sn", StrAt(**task, kTaskTable, "order_sn")},
+                              {"detail_ids", ids}};
+    const Handled h = co_await HandleStockLocked(st, sql, j, fmt::format("scan:{}", task_id));
+    if (h == Handled::kRetry) break;
+  }
+  ReleaseSql(&st->kit, sql);
+}
+
 }  // namespace
+
+// A @Scheduled cron job: every instance fires at each multiple of the period (F-49), so a
+// dead lock waits up to one period past its stock_ttl (F-50).
+sim::Task<void> UnlockScanJob(WareState* st) {
+  const int64_t period = st->config.options.unlock_scan.nanos();
+  for (;;) {
+    const int64_t now = st->kit.env.Now().nanos();
+    co_await st->kit.env.Sleep(sim::Duration::Nanos(period - now % period));
+    co_await ScanOnce(st);
+  }
+}
 
 sim::Task<void> ReleaseListener(WareState* st) {
   return ListenLoop(

@@ -21,8 +21,10 @@
 // Intake dedup: the request id is written to wms.mq_message (status 3) in the same transaction
 //   as the stock add (a dedup table in the same DB, 003:371-377); the catalog has no wms dedup
 //   table, so this borrows the oms one (the model's single DB server hosts both schemas).
-// Not modelled: the scheduled-scan rung D-7.1, the login interceptor (F-21), the has-stock
-//   query, fares.
+// D-7 rung 1 (compensation kScan): no stock.locked message; `unlock_scanners` cron jobs (one per
+//   ware instance, all firing at each multiple of unlock_scan) hand the work orders older than
+//   stock_ttl with locked details to the delay path's rule.
+// Not modelled: the has-stock query, fares.
 
 #include "models/mall/mall_options.h"
 #include "sim/env.h"

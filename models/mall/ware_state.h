@@ -22,6 +22,8 @@ sim::Task<sim::Result<int64_t>> HandleLock(WareState* st, LockRequest r);
 sim::Task<sim::Result<int64_t>> HandleDeduct(WareState* st, DeductRequest r);
 sim::Task<sim::Result<int64_t>> HandleIntake(WareState* st, IntakeRequest r);
 sim::Task<void> ReleaseListener(WareState* st);
+// D-7 rung 1 (SagaOptions::compensation == kScan): the scheduled unlock job, forever.
+sim::Task<void> UnlockScanJob(WareState* st);
 
 // Trace of a committed detail transition.
 void TraceDetail(WareState* st, const db::Row& detail, const std::string& sn, int64_t from,

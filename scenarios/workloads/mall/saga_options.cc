@@ -12,8 +12,10 @@ std::vector<VariantSpec> SagaVariants() {
        "D-5: anti-resubmit token; get_then_del = F-14, delete_after = F-13, none = no token"},
       {"order.submit_txn", {"rollback_on_fail", "local_only"}, "rollback_on_fail",
        "D-6: a failed stock lock rolls the order back; local_only = rung 1, the order commits anyway (003:499)"},
-      {"saga.compensation", {"reliable_message", "none"}, "reliable_message",
-       "D-6/D-7: stock.locked delay message + release listener; none = local transactions only (F-16, F-17 leak)"},
+      {"saga.compensation", {"reliable_message", "scan", "none"}, "reliable_message",
+       "D-6/D-7: stock.locked delay message + release listener; scan = D-7 rung 1, a scheduled "
+       "job every unlock_scan_ms on each of unlock_scanners instances (F-49, F-50: late); none = "
+       "local transactions only (F-16, F-17 leak)"},
       {"mq.reliable", {"outbox", "confirms", "none"}, "outbox",
        "D-8: mq_message log + confirms + resend; confirms = no log (F-39 on crash); none = fire and forget (F-39, F-40)"},
       {"mq.ack", {"manual", "auto"}, "manual", "D-8 rung 3: auto-ack loses a message whose handling fails (F-20)"},
@@ -66,7 +68,9 @@ mall::SagaOptions SagaOptionsFrom(const RunEnv& env) {
                                         {"local_only", mall::SubmitTxn::kLocalOnly}});
   o.compensation = Pick<mall::Compensation>(
       env, "saga.compensation",
-      {{"reliable_message", mall::Compensation::kReliableMessage}, {"none", mall::Compensation::kNone}});
+      {{"reliable_message", mall::Compensation::kReliableMessage},
+       {"scan", mall::Compensation::kScan},
+       {"none", mall::Compensation::kNone}});
   o.reliable = Pick<mall::Reliable>(env, "mq.reliable",
                                     {{"outbox", mall::Reliable::kOutbox},
                                      {"confirms", mall::Reliable::kConfirms},
@@ -104,6 +108,8 @@ mall::SagaOptions SagaOptionsFrom(const RunEnv& env) {
   o.stock_ttl = sim::Duration::Millis(env.Int("stock_ttl_ms"));
   o.rpc_timeout = sim::Duration::Millis(env.Int("rpc_timeout_ms"));
   o.close_stall = sim::Duration::Millis(env.Int("close_stall_ms"));
+  o.unlock_scan = sim::Duration::Millis(env.Int("unlock_scan_ms"));
+  o.unlock_scanners = env.Int("unlock_scanners");
   o.feign_duplicate_per_mille = env.Int("feign_duplicate_per_mille");
   o.points_fail_per_mille = env.Int("points_fail_per_mille");
   return o;

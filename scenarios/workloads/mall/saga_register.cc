@@ -39,6 +39,10 @@ std::vector<ParamSpec> MallOrderParams() {
       Ms("intake_interval_ms", 0, kDayMs, 600'000, "mean time between purchase intakes (0: none)"),
       Ms("rpc_timeout_ms", 1, 600'000, 3000, "Feign read timeout between services"),
       Ms("close_stall_ms", 0, kDayMs, 0, "F-19 knob: the order close listener stalls this long per message"),
+      Ms("unlock_scan_ms", 1000, kDayMs, 600'000,
+         "saga.compensation=scan: period of ware's unlock job (D-7 rung 1)"),
+      Int("unlock_scanners", 1, 8, 1,
+          "saga.compensation=scan: ware instances, each running the unlock job (F-49)"),
       Int("listener_consumers", 1, 16, 2, "consumers per listener (Spring concurrency or instances)"),
       Ms("release_slack_ms", 0, kDayMs, 600'000, "R of INV-S5/O3: allowed lateness of a release or close"),
   };
