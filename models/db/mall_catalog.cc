@@ -65,7 +65,7 @@ std::vector<TableDef> Oms(const MallCatalogOptions& options) {
   return {order, item, payment, MessageLog("oms")};
 }
 
-std::vector<TableDef> Wms() {
+std::vector<TableDef> Wms(const MallCatalogOptions& options) {
   TableDef sku = Table("wms", "wms_ware_sku", {
       C::Int("sku_id"), C::Int("ware_id"), C::Int("stock", 0), C::Str("sku_name").Nullable(),
       C::Int("stock_locked", 0)});
@@ -77,7 +77,11 @@ std::vector<TableDef> Wms() {
   TableDef detail = Table("wms", "wms_ware_order_task_detail", {
       C::Int("sku_id"), C::Str("sku_name", ""), C::Int("sku_num"), C::Int("task_id"),
       C::Int("ware_id"), C::Int("lock_status", 1)});
-  task.indexes.push_back({"idx_order_sn", {"order_sn"}});
+  if (options.task_order_sn_unique) {
+    task.unique_keys.push_back({"uk_order_sn", {"order_sn"}});
+  } else {
+    task.indexes.push_back({"idx_order_sn", {"order_sn"}});
+  }
   detail.indexes.push_back({"idx_task_id", {"task_id"}});
   return {sku, task, detail, MessageLog("wms")};
 }
@@ -119,7 +123,7 @@ std::vector<TableDef> Ums() {
 
 std::vector<TableDef> MallTables(const MallCatalogOptions& options) {
   std::vector<TableDef> all;
-  for (auto part : {Oms(options), Wms(), Sms(), Pms(), Ums()}) {
+  for (auto part : {Oms(options), Wms(options), Sms(), Pms(), Ums()}) {
     for (TableDef& def : part) all.push_back(std::move(def));
   }
   return all;

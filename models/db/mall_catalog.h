@@ -22,6 +22,9 @@ enum class PaymentInfoKeys : uint8_t {
 struct MallCatalogOptions {
   bool order_sn_unique = true;  // sql-origin has UNIQUE(order_sn); sql-snapshot does not
   PaymentInfoKeys payment_info_keys = PaymentInfoKeys::kOrderIdAndTradeNo;
+  // D-15's unique-index scheme: UNIQUE(order_sn) on wms_ware_order_task (the real schema has a
+  // plain column), so a second work order for one order fails with a duplicate key.
+  bool task_order_sn_unique = false;
 };
 
 // Schema names: "oms", "wms", "sms", "pms", "ums".

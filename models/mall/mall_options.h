@@ -85,6 +85,7 @@ enum class LockTxn : uint8_t { kSingle, kPerItem };
 // D-15: idempotency of the lock call under duplicated or retried requests.
 enum class LockIdempotency : uint8_t {
   kOrderSnCheck,  // default: one work order per order_sn (existing task => the same answer)
+  kUniqueIndex,   // UNIQUE(order_sn) on the work order: the duplicate's insert fails (003:365)
   kNone,
 };
 

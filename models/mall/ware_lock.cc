@@ -125,6 +125,17 @@ sim::Task<sim::Result<int64_t>> LockOnce(WareState* st, LockRequest r) {
   co_return task;
 }
 
+// The committed work order of `sn`: its id, or kConflict when none is visible yet.
+sim::Task<sim::Result<int64_t>> CommittedTask(WareState* st, std::string sn) {
+  db::SimSqlClient* sql = AcquireSql(&st->kit);
+  db::SelectStmt s{kTaskTable, {{"order_sn", sn}}, db::Guard::True(), false};
+  sim::Result<std::vector<db::Row>> tasks = co_await sql->Select(std::move(s));
+  ReleaseSql(&st->kit, sql);
+  if (!tasks.ok()) co_return tasks.error();
+  if (tasks->empty()) co_return sim::MakeError(sim::Errc::kConflict, "lock in progress");
+  co_return IntAt(tasks->front(), kTaskTable, "id");
+}
+
 }  // namespace
 
 sim::Task<sim::Result<int64_t>> HandleLock(WareState* st, LockRequest r) {
@@ -149,6 +160,12 @@ sim::Task<sim::Result<int64_t>> HandleLock(WareState* st, LockRequest r) {
   const std::string sn = r.order_sn;
   sim::Result<int64_t> out = co_await LockOnce(st, std::move(r));
   if (dedupe) st->locking.erase(sn);
+  const bool unique = st->config.options.lock_idempotency == LockIdempotency::kUniqueIndex;
+  if (unique && !out.ok() && db::ClassifyError(out.error()) == db::DbErrorKind::kDuplicateKey) {
+    // D-15, unique index: this order already has its work order; answer with it (or, while
+    // that lock is still uncommitted, refuse as the pre-check does).
+    out = co_await CommittedTask(st, sn);
+  }
   const bool definite = out.ok() || !out.error().Indeterminate();
   st->kit.env.Trace("ware.lock", {{"sn", sn}, {"task", out.ok() ? *out : 0},
                                   {"ok", out.ok() ? 1 : 0}, {"definite", definite ? 1 : 0}});

@@ -21,22 +21,11 @@ namespace db = models::db;
 
 constexpr sim::Port kDbPort = 3306;
 
-db::MallCatalogOptions CatalogOptions(const RunEnv& env) {
-  db::MallCatalogOptions options;
-  const std::string& keys = env.Variant("payment.info_keys");
-  if (keys == "none") {
-    options.payment_info_keys = db::PaymentInfoKeys::kNone;
-  } else if (keys == "order_sn") {
-    options.payment_info_keys = db::PaymentInfoKeys::kOrderSn;
-  }
-  return options;
-}
-
 class PaymentWorkload final : public Workload {
  public:
   std::vector<std::string> Setup(RunEnv& env) override {
     db_ = std::make_shared<db::DbModel>();
-    for (db::TableDef& def : db::MallTables(CatalogOptions(env))) {
+    for (db::TableDef& def : db::MallTables(MallCatalogFromVariants(env))) {
       const sim::Result<void> created = db_->CreateTable(std::move(def));
       SIM_ASSERT(created.ok());
     }
@@ -152,6 +141,18 @@ class PaymentWorkload final : public Workload {
 };
 
 }  // namespace
+
+models::db::MallCatalogOptions MallCatalogFromVariants(const RunEnv& env) {
+  models::db::MallCatalogOptions options;
+  const std::string& keys = env.Variant("payment.info_keys");
+  if (keys == "none") {
+    options.payment_info_keys = models::db::PaymentInfoKeys::kNone;
+  } else if (keys == "order_sn") {
+    options.payment_info_keys = models::db::PaymentInfoKeys::kOrderSn;
+  }
+  options.task_order_sn_unique = env.Variant("ware.lock_idempotency") == "unique_index";
+  return options;
+}
 
 mall::PaymentOptions PaymentOptionsFromVariants(const RunEnv& env) {
   mall::PaymentOptions o;

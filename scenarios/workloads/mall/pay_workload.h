@@ -12,6 +12,7 @@
 
 #include <memory>
 
+#include "models/db/mall_catalog.h"
 #include "models/mall/payment.h"
 #include "scenarios/workload.h"
 
@@ -19,6 +20,8 @@ namespace scenarios {
 
 // The PaymentOptions a run's variants select (the AlipayClientConfig is left to the caller).
 models::mall::PaymentOptions PaymentOptionsFromVariants(const RunEnv& env);
+// The mall tables' schema variants: payment.info_keys and ware.lock_idempotency=unique_index.
+models::db::MallCatalogOptions MallCatalogFromVariants(const RunEnv& env);
 
 std::unique_ptr<Workload> MakePaymentWorkload();
 

@@ -31,8 +31,10 @@ std::vector<VariantSpec> SagaVariants() {
       {"ware.lock_publish", {"after_all", "per_item_in_txn"}, "after_all",
        "F-18: per_item_in_txn = the instructor's send per item inside the transaction, consumer trusts the payload"},
       {"ware.lock_txn", {"single", "per_item"}, "single", "INV-S8: per_item = each item locked in its own transaction"},
-      {"ware.lock_idempotency", {"order_sn_check", "none"}, "order_sn_check",
-       "D-15: one work order per order sn; none = a duplicated lock request locks twice"},
+      {"ware.lock_idempotency", {"order_sn_check", "unique_index", "none"}, "order_sn_check",
+       "D-15: one work order per order sn, checked before locking, or by a unique index on the "
+       "work order's order_sn (the duplicate's insert fails and it answers the first one's "
+       "task); none = a duplicated lock request locks twice"},
       {"order.close_guard", {"status_guard", "check_then_act"}, "status_guard",
        "B-ORD-2: check_then_act = SELECT status then UPDATE by id (races with payment)"},
       {"order.release_other", {"on", "off"}, "on", "D-7 rung 5: publish order.release.other after a close; off = F-19"},
@@ -98,7 +100,9 @@ mall::SagaOptions SagaOptionsFrom(const RunEnv& env) {
                                    {{"single", mall::LockTxn::kSingle}, {"per_item", mall::LockTxn::kPerItem}});
   o.lock_idempotency = Pick<mall::LockIdempotency>(
       env, "ware.lock_idempotency",
-      {{"order_sn_check", mall::LockIdempotency::kOrderSnCheck}, {"none", mall::LockIdempotency::kNone}});
+      {{"order_sn_check", mall::LockIdempotency::kOrderSnCheck},
+       {"unique_index", mall::LockIdempotency::kUniqueIndex},
+       {"none", mall::LockIdempotency::kNone}});
   o.close_guard = Pick<mall::CloseGuard>(
       env, "order.close_guard",
       {{"status_guard", mall::CloseGuard::kStatusGuard}, {"check_then_act", mall::CloseGuard::kCheckThenAct}});

@@ -86,7 +86,7 @@ class MallOrderWorkload final : public Workload {
  private:
   void SeedDatabase(RunEnv& env) {
     db_ = std::make_shared<models::db::DbModel>();
-    for (models::db::TableDef& def : models::db::MallTables()) {
+    for (models::db::TableDef& def : models::db::MallTables(MallCatalogFromVariants(env))) {
       SIM_ASSERT(db_->CreateTable(std::move(def)).ok());
     }
     const models::db::SessionId s = db_->Connect();
