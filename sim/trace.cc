@@ -34,9 +34,9 @@ void Trace::Emit(Instant time, NodeId node, std::string_view name,
   hash_ = (hash_ ^ HashEvent(e)) * 0x100000001b3ULL;
   hash_ ^= hash_ >> 29;
   // Subscribers may emit further events; iterate over a snapshot of the list.
-  if (!subscribers_.empty()) {
-    const auto subscribers = subscribers_;
-    for (const auto& [id, s] : subscribers) s(e);
+  if (!subscribers_->empty()) {
+    const std::shared_ptr<const Subscribers> subscribers = subscribers_;
+    for (const auto& [id, s] : *subscribers) s(e);
   }
   if (record_all_) all_.push_back(e);
   if (keep_last_ > 0) {
@@ -57,12 +57,16 @@ const std::string& Trace::NodeName(NodeId node) const {
 }
 
 size_t Trace::Subscribe(Subscriber s) {
-  subscribers_.emplace_back(next_subscriber_id_, std::move(s));
+  auto next = std::make_shared<Subscribers>(*subscribers_);
+  next->emplace_back(next_subscriber_id_, std::move(s));
+  subscribers_ = std::move(next);
   return next_subscriber_id_++;
 }
 
 void Trace::Unsubscribe(size_t id) {
-  std::erase_if(subscribers_, [id](const auto& p) { return p.first == id; });
+  auto next = std::make_shared<Subscribers>(*subscribers_);
+  std::erase_if(*next, [id](const auto& p) { return p.first == id; });
+  subscribers_ = std::move(next);
 }
 
 std::string Trace::ToJson(const TraceEvent& e) const {

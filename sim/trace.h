@@ -12,6 +12,7 @@
 #include <deque>
 #include <functional>
 #include <initializer_list>
+#include <memory>
 #include <ostream>
 #include <string>
 #include <string_view>
@@ -86,7 +87,10 @@ class Trace {
   std::deque<TraceEvent> recent_;
   std::vector<TraceEvent> all_;
   std::vector<std::string> node_names_;
-  std::vector<std::pair<size_t, Subscriber>> subscribers_;
+  // Copy-on-write: Emit holds the list it started with (a subscriber may subscribe or
+  // unsubscribe, or emit, while it runs) for the price of a reference count, not a copy.
+  using Subscribers = std::vector<std::pair<size_t, Subscriber>>;
+  std::shared_ptr<const Subscribers> subscribers_ = std::make_shared<const Subscribers>();
   size_t next_subscriber_id_ = 1;
 };
 

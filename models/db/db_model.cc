@@ -213,12 +213,17 @@ std::vector<LogEntry> DbModel::ReadLog(uint64_t after, size_t max_entries) const
 
 std::vector<Row> DbModel::CommittedRows(const TableName& name) const {
   std::vector<Row> rows;
-  auto it = table_ids_.find(name);
-  if (it == table_ids_.end()) return rows;
-  for (const auto& [pk, slot] : tables_[it->second].slots()) {
-    if (slot.committed) rows.push_back(*slot.committed);
-  }
+  ForEachCommitted(name, [&rows](const Row& row) { rows.push_back(row); });
   return rows;
+}
+
+void DbModel::ForEachCommitted(const TableName& name,
+                               const std::function<void(const Row&)>& fn) const {
+  auto it = table_ids_.find(name);
+  if (it == table_ids_.end()) return;
+  for (const auto& [pk, slot] : tables_[it->second].slots()) {
+    if (slot.committed) fn(*slot.committed);
+  }
 }
 
 }  // namespace models::db

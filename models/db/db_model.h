@@ -36,6 +36,7 @@
 // gap locks, shared locks, savepoints, case-insensitive collations, DDL inside transactions.
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <set>
@@ -96,6 +97,8 @@ class DbModel {
 
   // Committed contents in pk order (checkers and tests; bypasses locks).
   std::vector<Row> CommittedRows(const TableName& table) const;
+  // Calls `fn` on each committed row in pk order, without copying (snapshots of busy runs).
+  void ForEachCommitted(const TableName& table, const std::function<void(const Row&)>& fn) const;
   const LockManager& locks() const { return locks_; }
 
  private:

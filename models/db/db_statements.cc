@@ -225,8 +225,10 @@ Outcome<int64_t> DbModel::UpdateRows(SessionId id, Session& session, sim::Instan
   // Rows change one at a time (a later row may collide with an earlier one's new key); any
   // failure puts back every row this statement touched.
   Undo undo;
-  for (int64_t pk : matched) {
-    const Row old = *table.Visible(pk, id);
+  for (size_t i = 0; i < matched.size(); ++i) {
+    const int64_t pk = matched[i];
+    // `old` lives in the slot and is read only before WritePending replaces it.
+    const Row& old = *table.Visible(pk, id);
     sim::Result<Row> next = ApplySet(stmt.set, table.def(), old);
     if (!next) {
       UndoStatement(table, undo);
@@ -241,7 +243,8 @@ Outcome<int64_t> DbModel::UpdateRows(SessionId id, Session& session, sim::Instan
       UndoStatement(table, undo);
       return BlockOn(id, now, RowKey{table.id(), unique.conflict_pk}, unique.writer);
     }
-    undo.emplace_back(pk, table.Save(pk));
+    // Only a later row's failure restores this one, so the last row needs no saved copy.
+    if (i + 1 < matched.size()) undo.emplace_back(pk, table.Save(pk));
     table.WritePending(pk, id, std::move(*next));
   }
   for (int64_t pk : matched) session.writes.insert(RowKey{table.id(), pk});

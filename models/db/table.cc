@@ -42,22 +42,37 @@ void Table::NoteExplicitId(int64_t pk) {
   if (pk >= next_id_) next_id_ = pk + 1;
 }
 
-std::optional<std::vector<Value>> Table::KeyOf(size_t key, const Row& row) const {
-  std::vector<Value> values;
+bool Table::HasKey(size_t key, const Row& row) const {
   for (size_t column : key_columns_[key]) {
-    if (row[column].is_null()) return std::nullopt;
-    values.push_back(row[column]);
+    if (row[column].is_null()) return false;
   }
+  return true;
+}
+
+bool Table::SameKey(size_t key, const Row& a, const Row& b) const {
+  if (!HasKey(key, a) || !HasKey(key, b)) return false;
+  for (size_t column : key_columns_[key]) {
+    if (a[column] != b[column]) return false;
+  }
+  return true;
+}
+
+std::optional<std::vector<Value>> Table::KeyOf(size_t key, const Row& row) const {
+  if (!HasKey(key, row)) return std::nullopt;
+  std::vector<Value> values;
+  values.reserve(key_columns_[key].size());
+  for (size_t column : key_columns_[key]) values.push_back(row[column]);
   return values;
 }
 
 UniqueCheck Table::CheckUnique(const Row& candidate, int64_t self_pk, SessionId session,
                                const Row* old_version) const {
   for (size_t key = 0; key < unique_count_; ++key) {
-    std::optional<std::vector<Value>> values = KeyOf(key, candidate);
-    if (!values) continue;
-    if (old_version != nullptr && KeyOf(key, *old_version) == values) continue;
-    auto entry = keys_[key].find(*values);
+    // An update that keeps a key's values has nothing to check there (the common case: the
+    // mall's writes change counters and statuses), so compare before building the lookup key.
+    if (!HasKey(key, candidate)) continue;
+    if (old_version != nullptr && SameKey(key, *old_version, candidate)) continue;
+    auto entry = keys_[key].find(*KeyOf(key, candidate));
     if (entry == keys_[key].end()) continue;
     for (int64_t other : entry->second) {
       if (other == self_pk) continue;
@@ -67,7 +82,7 @@ UniqueCheck Table::CheckUnique(const Row& candidate, int64_t self_pk, SessionId 
         return {UniqueCheck::Verdict::kWait, name, other, slot.writer};
       }
       const Row* visible = Visible(slot, session);
-      if (visible != nullptr && KeyOf(key, *visible) == values) {
+      if (visible != nullptr && SameKey(key, *visible, candidate)) {
         return {UniqueCheck::Verdict::kDuplicate, name, other, 0};
       }
     }
@@ -99,79 +114,101 @@ std::optional<RowSlot> Table::Save(int64_t pk) const {
   return *slot;
 }
 
-void Table::Restore(int64_t pk, std::optional<RowSlot> saved) { Replace(pk, std::move(saved)); }
+Table::Versions Table::VersionsOf(const RowSlot& slot) {
+  const Row* pending = slot.has_pending && slot.pending ? &*slot.pending : nullptr;
+  return {slot.committed ? &*slot.committed : nullptr, pending};
+}
 
+void Table::Restore(int64_t pk, std::optional<RowSlot> saved) {
+  auto it = slots_.find(pk);
+  const Versions before = it == slots_.end() ? Versions{} : VersionsOf(it->second);
+  const Versions after = saved ? VersionsOf(*saved) : Versions{};
+  Reindex(pk, before, after);
+  if (!saved) {
+    if (it != slots_.end()) slots_.erase(it);
+    return;
+  }
+  SIM_ASSERT(saved->committed || saved->has_pending);
+  if (it == slots_.end()) {
+    slots_.emplace(pk, std::move(*saved));
+  } else {
+    it->second = std::move(*saved);
+  }
+}
+
+// Writes change the slot in place: copying a slot (two rows of strings) and re-filing it in
+// the map and every index on each write was most of a busy day's database cost.
 void Table::WritePending(int64_t pk, SessionId session, std::optional<Row> version) {
-  std::optional<RowSlot> slot = Save(pk);
-  if (!slot) slot.emplace();
-  SIM_ASSERT(!slot->has_pending || slot->writer == session);
+  RowSlot& slot = slots_[pk];
+  SIM_ASSERT(!slot.has_pending || slot.writer == session);
   SIM_ASSERT(!version || version->size() == def_.columns.size());
-  slot->has_pending = true;
-  slot->writer = session;
-  slot->pending = std::move(version);
-  Replace(pk, std::move(slot));
+  const Versions before = VersionsOf(slot);
+  Reindex(pk, before, {before[0], version ? &*version : nullptr});
+  slot.has_pending = true;
+  slot.writer = session;
+  slot.pending = std::move(version);
 }
 
 std::optional<std::optional<Row>> Table::CommitPending(int64_t pk, SessionId session) {
-  std::optional<RowSlot> slot = Save(pk);
-  if (!slot || !slot->has_pending) return std::nullopt;
-  SIM_ASSERT_EQ(slot->writer, session);
-  std::optional<Row> after = slot->pending;
-  slot->committed = std::move(slot->pending);
-  slot->has_pending = false;
-  slot->pending.reset();
-  slot->writer = 0;
-  Replace(pk, slot->committed ? std::move(slot) : std::nullopt);
+  auto it = slots_.find(pk);
+  if (it == slots_.end() || !it->second.has_pending) return std::nullopt;
+  RowSlot& slot = it->second;
+  SIM_ASSERT_EQ(slot.writer, session);
+  const Versions before = VersionsOf(slot);
+  Reindex(pk, before, {before[1], nullptr});
+  std::optional<Row> after = slot.pending;  // the commit log keeps its own copy
+  slot.committed = std::move(slot.pending);
+  slot.has_pending = false;
+  slot.pending.reset();
+  slot.writer = 0;
+  if (!slot.committed) slots_.erase(it);
   return after;
 }
 
 void Table::AbortPending(int64_t pk, SessionId session) {
-  std::optional<RowSlot> slot = Save(pk);
-  if (!slot || !slot->has_pending) return;
-  SIM_ASSERT_EQ(slot->writer, session);
-  slot->has_pending = false;
-  slot->pending.reset();
-  slot->writer = 0;
-  Replace(pk, slot->committed ? std::move(slot) : std::nullopt);
+  auto it = slots_.find(pk);
+  if (it == slots_.end() || !it->second.has_pending) return;
+  RowSlot& slot = it->second;
+  SIM_ASSERT_EQ(slot.writer, session);
+  const Versions before = VersionsOf(slot);
+  Reindex(pk, before, {before[0], nullptr});
+  slot.has_pending = false;
+  slot.pending.reset();
+  slot.writer = 0;
+  if (!slot.committed) slots_.erase(it);
 }
 
 void Table::ApplyCommitted(int64_t pk, std::optional<Row> version) {
   SIM_ASSERT(Find(pk) == nullptr || !Find(pk)->has_pending);
   if (!version) {
-    Replace(pk, std::nullopt);
+    Restore(pk, std::nullopt);
     return;
   }
   RowSlot slot;
   slot.committed = std::move(version);
-  Replace(pk, std::move(slot));
+  Restore(pk, std::move(slot));
 }
 
-void Table::Replace(int64_t pk, std::optional<RowSlot> slot) {
-  auto it = slots_.find(pk);
-  if (it != slots_.end()) {
-    Index(pk, it->second, false);
-    slots_.erase(it);
-  }
-  if (!slot) return;
-  SIM_ASSERT(slot->committed || slot->has_pending);
-  Index(pk, *slot, true);
-  slots_.emplace(pk, std::move(*slot));
-}
-
-void Table::Index(int64_t pk, const RowSlot& slot, bool add) {
+void Table::Reindex(int64_t pk, Versions before, Versions after) {
   for (size_t key = 0; key < keys_.size(); ++key) {
-    for (const std::optional<Row>* version : {&slot.committed, &slot.pending}) {
-      if (!*version) continue;
-      std::optional<std::vector<Value>> values = KeyOf(key, **version);
-      if (!values) continue;
-      if (add) {
-        keys_[key][*values].insert(pk);
-        continue;
+    // A version whose key values some version on the other side shares leaves the entry as it
+    // is: the row stays filed under those values.
+    auto shared = [&](const Row* version, const Versions& other) {
+      for (const Row* o : other) {
+        if (o != nullptr && SameKey(key, *version, *o)) return true;
       }
-      auto entry = keys_[key].find(*values);
-      if (entry == keys_[key].end()) continue;  // both versions share the key: erased once
+      return false;
+    };
+    for (const Row* version : before) {
+      if (version == nullptr || !HasKey(key, *version) || shared(version, after)) continue;
+      auto entry = keys_[key].find(*KeyOf(key, *version));
+      if (entry == keys_[key].end()) continue;  // both old versions share the key: erased once
       entry->second.erase(pk);
       if (entry->second.empty()) keys_[key].erase(entry);
+    }
+    for (const Row* version : after) {
+      if (version == nullptr || !HasKey(key, *version) || shared(version, before)) continue;
+      keys_[key][*KeyOf(key, *version)].insert(pk);
     }
   }
 }

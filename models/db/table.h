@@ -12,6 +12,7 @@
 // auto-increment counter never goes back: rolled back and failed inserts leave gaps, as in both
 // servers, and it survives a crash as in MySQL 8.
 
+#include <array>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -84,10 +85,18 @@ class Table {
 
  private:
   using KeyIndex = std::map<std::vector<Value>, std::set<int64_t>>;
+  // The versions of a row the indexes file: committed, then pending (nullptr when absent).
+  using Versions = std::array<const Row*, 2>;
 
+  static Versions VersionsOf(const RowSlot& slot);
+  // Whether `row` has a value in every column of `key` (keys with a NULL are not filed).
+  bool HasKey(size_t key, const Row& row) const;
+  // Whether both rows carry key `key` with equal values.
+  bool SameKey(size_t key, const Row& a, const Row& b) const;
   std::optional<std::vector<Value>> KeyOf(size_t key, const Row& row) const;
-  void Replace(int64_t pk, std::optional<RowSlot> slot);
-  void Index(int64_t pk, const RowSlot& slot, bool add);
+  // Moves row `pk`'s index entries from the key values of `before` to those of `after`,
+  // touching only keys whose values differ. REQUIRES: `before` are the versions filed now.
+  void Reindex(int64_t pk, Versions before, Versions after);
 
   uint32_t id_;
   TableDef def_;

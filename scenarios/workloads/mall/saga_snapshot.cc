@@ -2,6 +2,8 @@
 
 #include "scenarios/workloads/mall/saga_snapshot.h"
 
+#include <initializer_list>
+
 #include "models/mall/mall_tables.h"
 #include "models/mall/payment.h"
 #include "models/mall/order_status.h"
@@ -15,57 +17,97 @@ namespace {
 
 bool HasPrefix(const std::string& s, const char* prefix) { return s.rfind(prefix, 0) == 0; }
 
-nlohmann::json FieldJson(const sim::TraceValue& v) {
-  if (const int64_t* i = std::get_if<int64_t>(&v)) return *i;
-  return std::get<std::string>(v);
+// A busy day leaves tens of thousands of rows; each snapshot row is one JSON object filled in
+// place from column positions looked up once, not per cell.
+using Row = models::db::Row;
+using RowFn = nlohmann::json (*)(const Row&);
+
+// A column's position and the snapshot key it goes under.
+struct Field {
+  const char* key;
+  size_t col;
+};
+Field F(const models::db::TableName& t, const char* key, const char* column) {
+  return {key, mall::Col(t, column)};
 }
 
-using RowFn = nlohmann::json (*)(const models::db::Row&);
+// As mall::IntAt / StrAt read a cell: 0 / "" when NULL or of the other type.
+int64_t IntOf(const Row& r, size_t col) {
+  const models::db::Value& v = r.at(col);
+  return v.is_int() ? v.AsInt() : 0;
+}
+const std::string& StrOf(const Row& r, size_t col) {
+  static const std::string kEmpty;
+  const models::db::Value& v = r.at(col);
+  return v.is_string() ? v.AsString() : kEmpty;
+}
+
+nlohmann::json Fill(const Row& r, std::initializer_list<Field> ints,
+                    std::initializer_list<Field> strs) {
+  nlohmann::json j(nlohmann::json::value_t::object);
+  for (const Field& f : ints) j[f.key] = IntOf(r, f.col);
+  for (const Field& f : strs) j[f.key] = StrOf(r, f.col);
+  return j;
+}
 
 nlohmann::json Rows(const models::db::DbModel& db, const models::db::TableName& t, RowFn fn) {
   nlohmann::json out = nlohmann::json::array();
-  for (const models::db::Row& row : db.CommittedRows(t)) {
+  db.ForEachCommitted(t, [&out, fn](const Row& row) {
     nlohmann::json j = fn(row);
     if (!j.is_null()) out.push_back(std::move(j));
-  }
+  });
   return out;
 }
 
-nlohmann::json OrderRow(const models::db::Row& r) {
+nlohmann::json OrderRow(const Row& r) {
   const auto& t = mall::kOrderTable;
-  return {{"id", mall::IntAt(r, t, "id")}, {"sn", mall::StrAt(r, t, "order_sn")},
-          {"member", mall::IntAt(r, t, "member_id")}, {"status", mall::IntAt(r, t, "status")},
-          {"create_ms", mall::IntAt(r, t, "create_time")},
-          {"modify_ms", mall::IntAt(r, t, "modify_time")},
-          {"payment_ms", mall::IntAt(r, t, "payment_time")}};
+  static const Field kId = F(t, "id", "id"), kMember = F(t, "member", "member_id"),
+                     kStatus = F(t, "status", "status"), kCreate = F(t, "create_ms", "create_time"),
+                     kModify = F(t, "modify_ms", "modify_time"),
+                     kPayment = F(t, "payment_ms", "payment_time"), kSn = F(t, "sn", "order_sn");
+  return Fill(r, {kId, kMember, kStatus, kCreate, kModify, kPayment}, {kSn});
 }
-nlohmann::json ItemRow(const models::db::Row& r) {
+nlohmann::json ItemRow(const Row& r) {
   const auto& t = mall::kOrderItemTable;
-  return {{"sn", mall::StrAt(r, t, "order_sn")}, {"sku", mall::IntAt(r, t, "sku_id")},
-          {"qty", mall::IntAt(r, t, "sku_quantity")}};
+  static const Field kSku = F(t, "sku", "sku_id"), kQty = F(t, "qty", "sku_quantity"),
+                     kSn = F(t, "sn", "order_sn");
+  return Fill(r, {kSku, kQty}, {kSn});
 }
-nlohmann::json SkuRow(const models::db::Row& r) {
+nlohmann::json SkuRow(const Row& r) {
   const auto& t = mall::kWareSkuTable;
-  return {{"sku", mall::IntAt(r, t, "sku_id")}, {"ware", mall::IntAt(r, t, "ware_id")},
-          {"stock", mall::IntAt(r, t, "stock")}, {"stock_locked", mall::IntAt(r, t, "stock_locked")}};
+  static const Field kSku = F(t, "sku", "sku_id"), kWare = F(t, "ware", "ware_id"),
+                     kStock = F(t, "stock", "stock"),
+                     kLocked = F(t, "stock_locked", "stock_locked");
+  return Fill(r, {kSku, kWare, kStock, kLocked}, {});
 }
-nlohmann::json TaskRow(const models::db::Row& r) {
+nlohmann::json TaskRow(const Row& r) {
   const auto& t = mall::kTaskTable;
-  return {{"id", mall::IntAt(r, t, "id")}, {"sn", mall::StrAt(r, t, "order_sn")},
-          {"create_ms", mall::IntAt(r, t, "create_time")}};
+  static const Field kId = F(t, "id", "id"), kCreate = F(t, "create_ms", "create_time"),
+                     kSn = F(t, "sn", "order_sn");
+  return Fill(r, {kId, kCreate}, {kSn});
 }
-nlohmann::json DetailRow(const models::db::Row& r) {
+nlohmann::json DetailRow(const Row& r) {
   const auto& t = mall::kDetailTable;
-  return {{"id", mall::IntAt(r, t, "id")}, {"task", mall::IntAt(r, t, "task_id")},
-          {"sku", mall::IntAt(r, t, "sku_id")}, {"ware", mall::IntAt(r, t, "ware_id")},
-          {"num", mall::IntAt(r, t, "sku_num")}, {"lock_status", mall::IntAt(r, t, "lock_status")}};
+  static const Field kId = F(t, "id", "id"), kTask = F(t, "task", "task_id"),
+                     kSku = F(t, "sku", "sku_id"), kWare = F(t, "ware", "ware_id"),
+                     kNum = F(t, "num", "sku_num"), kLock = F(t, "lock_status", "lock_status");
+  return Fill(r, {kId, kTask, kSku, kWare, kNum, kLock}, {});
 }
-nlohmann::json MessageRow(const models::db::Row& r) {
+// Both outboxes share kMessageTable's columns.
+nlohmann::json MessageRow(const Row& r) {
   const auto& t = mall::kMessageTable;
-  if (mall::StrAt(r, t, "class_type") == "dedup") return nullptr;
-  return {{"id", mall::StrAt(r, t, "message_id")}, {"exchange", mall::StrAt(r, t, "to_exchange")},
-          {"key", mall::StrAt(r, t, "routing_key")},
-          {"status", mall::IntAt(r, t, "message_status")}};
+  static const Field kClass = F(t, "class_type", "class_type"),
+                     kId = F(t, "id", "message_id"), kExchange = F(t, "exchange", "to_exchange"),
+                     kKey = F(t, "key", "routing_key"), kStatus = F(t, "status", "message_status");
+  if (StrOf(r, kClass.col) == "dedup") return nullptr;
+  return Fill(r, {kStatus}, {kId, kExchange, kKey});
+}
+
+// ++steps[step] without building a key string when the step was counted before.
+void Count(SagaRecorder::Steps& steps, std::string_view step) {
+  auto it = steps.find(step);
+  if (it == steps.end()) it = steps.emplace(std::string(step), 0).first;
+  ++it->second;
 }
 
 const char* const kQueues[] = {mall::kOrderDelayQueue, mall::kOrderReleaseQueue,
@@ -79,9 +121,9 @@ void SagaRecorder::On(const sim::TraceEvent& e) {
     if (msg == nullptr || e.name == "mq.published" || e.name == "mq.confirmed") return;
     const std::string* key = std::get_if<std::string>(msg);
     if (key == nullptr) return;
-    std::map<std::string, int64_t>& fate = fates_[*key];
-    ++fate[e.name.substr(3)];
-    if (healed_ && e.name == "mq.delivered") ++fate["delivered_after_heal"];
+    Steps& fate = fates_[*key];
+    Count(fate, std::string_view(e.name).substr(3));
+    if (healed_ && e.name == "mq.delivered") Count(fate, "delivered_after_heal");
     return;
   }
   if (e.name == "nemesis.heal_all") healed_ = true;
@@ -90,20 +132,32 @@ void SagaRecorder::On(const sim::TraceEvent& e) {
     // order's status move, which the order checkers read.
     const sim::TraceValue* sn = e.Field("order_sn");
     const sim::TraceValue* from = e.Field("from");
-    nlohmann::json j = {{"t_ms", e.time.nanos() / 1'000'000}, {"name", "order.status"},
-                        {"sn", sn ? FieldJson(*sn) : nlohmann::json("")},
-                        {"from", from ? FieldJson(*from) : nlohmann::json(-1)},
-                        {"to", mall::kOrderPaid}, {"msg", ""}};
-    events_.push_back(std::move(j));
+    const std::string* sn_text = sn != nullptr ? std::get_if<std::string>(sn) : nullptr;
+    const int64_t* from_status = from != nullptr ? std::get_if<int64_t>(from) : nullptr;
+    nlohmann::json& j = events_.emplace_back(nlohmann::json::value_t::object);
+    j["t_ms"] = e.time.nanos() / 1'000'000;
+    j["name"] = "order.status";
+    j["sn"] = sn_text != nullptr ? *sn_text : std::string();
+    j["from"] = from_status != nullptr ? *from_status : int64_t{-1};
+    j["to"] = mall::kOrderPaid;
+    j["msg"] = "";
     return;
   }
   if (!HasPrefix(e.name, "order.") && !HasPrefix(e.name, "ware.") &&
       !HasPrefix(e.name, "saga.") && !HasPrefix(e.name, "member.")) {
     return;
   }
-  nlohmann::json j = {{"t_ms", e.time.nanos() / 1'000'000}, {"name", e.name}};
-  for (const sim::TraceField& f : e.fields) j[f.key] = FieldJson(f.value);
-  events_.push_back(std::move(j));
+  // Filled in place (no initializer-list temporaries): one object per service event.
+  nlohmann::json& j = events_.emplace_back(nlohmann::json::value_t::object);
+  j["t_ms"] = e.time.nanos() / 1'000'000;
+  j["name"] = e.name;
+  for (const sim::TraceField& f : e.fields) {
+    if (const int64_t* i = std::get_if<int64_t>(&f.value)) {
+      j[f.key] = *i;
+    } else {
+      j[f.key] = std::get<std::string>(f.value);
+    }
+  }
 }
 
 bool SagaQueuesIdle(const models::mq::BrokerModel& broker) {
@@ -118,9 +172,11 @@ bool SagaQueuesIdle(const models::mq::BrokerModel& broker) {
 int64_t UnsentOutboxRows(const models::db::DbModel& db) {
   int64_t n = 0;
   for (const models::db::TableName& t : {mall::kMessageTable, mall::kWareMessageTable}) {
-    for (const models::db::Row& r : db.CommittedRows(t)) {
-      n += mall::IntAt(r, t, "message_status") == 0 ? 1 : 0;
-    }
+    const size_t status = mall::Col(t, "message_status");
+    db.ForEachCommitted(t, [&n, status](const models::db::Row& r) {
+      const models::db::Value& v = r.at(status);
+      n += (v.is_int() ? v.AsInt() : 0) == 0 ? 1 : 0;  // as mall::IntAt reads it
+    });
   }
   return n;
 }

@@ -12,6 +12,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -26,15 +27,18 @@ namespace scenarios {
 
 class SagaRecorder {
  public:
+  // Lifecycle step -> count; transparent, so counting a step needs no key string.
+  using Steps = std::map<std::string, int64_t, std::less<>>;
+
   void On(const sim::TraceEvent& e);
   const nlohmann::json& events() const { return events_; }
   // msg -> lifecycle step ("enqueued", "delivered", ...) -> count; "delivered_after_heal"
   // counts the deliveries after the nemesis healed everything (INV-M3's poison loops).
-  const std::map<std::string, std::map<std::string, int64_t>>& fates() const { return fates_; }
+  const std::map<std::string, Steps>& fates() const { return fates_; }
 
  private:
   nlohmann::json events_ = nlohmann::json::array();
-  std::map<std::string, std::map<std::string, int64_t>> fates_;
+  std::map<std::string, Steps> fates_;
   bool healed_ = false;
 };
 
