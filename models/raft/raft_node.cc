@@ -133,10 +133,15 @@ void RaftNode::BecomeFollower(int64_t term) {
   const bool new_term = term > storage_.term();
   if (new_term) storage_.SetMeta(term, 0, config_.vote_fsync);
   if (role_ != Role::kFollower || new_term) {
+    // The election timer restarts only on a leader's heartbeat or a granted vote (the paper's
+    // Figure 2); a deposed leader had none running. Merely seeing a higher term must not
+    // restart it: candidates whose logs are too stale to win would keep every up-to-date
+    // replica's timer from running out, and an election after a heal could drag on without
+    // bound (nacos_config_registry seeds 79 and 448 with four replicas, two of them stale).
+    if (role_ == Role::kLeader) ResetElectionTimer();
     role_ = Role::kFollower;
     leader_ = 0;
     env_.Trace("raft.became_follower", {{"term", term}});
-    ResetElectionTimer();
     applied_.NotifyAll();
   }
 }

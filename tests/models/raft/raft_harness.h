@@ -90,15 +90,17 @@ struct Cluster {
     return best;
   }
 
-  // Runs until a leader exists whose term's no-op committed; false after `max`.
-  bool RunUntilLeader(sim::Duration max) {
-    w.Run(sim::RunLimits{w.Now() + max}, [this] {
-      RaftNode* l = Leader();
-      return l != nullptr && l->commit_index() > 0 &&
-             l->storage().TermAt(l->commit_index()) == l->term();
-    });
+  // A leader of a term above `term` exists and its term's no-op committed (it can serve).
+  bool ServingLeaderAbove(int64_t term) {
     RaftNode* l = Leader();
-    return l != nullptr && l->commit_index() > 0 && l->storage().TermAt(l->commit_index()) == l->term();
+    return l != nullptr && l->term() > term && l->commit_index() > 0 &&
+           l->storage().TermAt(l->commit_index()) == l->term();
+  }
+
+  // Runs until a leader of a term above `term` can serve; false after `max`.
+  bool RunUntilLeader(sim::Duration max, int64_t term = 0) {
+    w.Run(sim::RunLimits{w.Now() + max}, [this, term] { return ServingLeaderAbove(term); });
+    return ServingLeaderAbove(term);
   }
 
   int64_t Count(const std::string& event) const {
