@@ -82,10 +82,20 @@ enum class LockPublish : uint8_t {
 // INV-S8: whether a multi-item lock is one transaction.
 enum class LockTxn : uint8_t { kSingle, kPerItem };
 
-// D-15: idempotency of the lock call under duplicated or retried requests.
+// D-15 (003:333-387): idempotency of the lock call under duplicated or retried requests. The
+// order sn is the request's global id (the header a Feign interceptor carries, reused by
+// retries). Not rendered: the pessimistic FOR UPDATE scheme (F-53) needs InnoDB's gap locks,
+// which the DB model leaves out, and the optimistic version scheme (F-54) only turns a lost
+// reply into a false failure, which no invariant of the saga can see.
 enum class LockIdempotency : uint8_t {
   kOrderSnCheck,  // default: one work order per order_sn (existing task => the same answer)
   kUniqueIndex,   // UNIQUE(order_sn) on the work order: the duplicate's insert fails (003:365)
+  kDedupTable,    // a dedup row keyed by the order sn in the lock's own transaction (003:371-375)
+  kNginxRequestId,  // F-61: the dedup key is nginx's $request_id, new for every copy (003:385)
+  kRequestIdRedis,  // 003:379: SET NX of the request id in Redis first, a duplicate answers
+                    // success at once, whether or not the first copy's work ever succeeds
+  kLockFlag,      // 003:361: a Redis lock on the order sn, then the flag (its work order) checked
+                  // and the work done under it; released after the commit
   kNone,
 };
 

@@ -14,15 +14,10 @@ namespace models::mall {
 
 struct OrderState {
   OrderState(sim::Env e, OrderServiceConfig c)
-      : config(c), kit(e, c.db, c.broker, c.options, kMessageTable) {}
+      : config(c), kit(e, c.db, c.broker, c.options, kMessageTable, c.redis) {}
   OrderServiceConfig config;
   ServiceKit kit;
-  std::vector<std::unique_ptr<redis::SimRedisClient>> redis_all;
-  std::vector<redis::SimRedisClient*> redis_free;
 };
-
-redis::SimRedisClient* AcquireRedis(OrderState* st);
-void ReleaseRedis(OrderState* st, redis::SimRedisClient* c);
 
 struct ConfirmRequest;
 struct SubmitRequest;

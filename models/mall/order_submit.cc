@@ -18,19 +18,6 @@ using namespace sim::literals;
 
 int64_t SkuPrice(int64_t sku_id) { return (10 + sku_id % 90) * 10'000; }
 
-redis::SimRedisClient* AcquireRedis(OrderState* st) {
-  if (!st->redis_free.empty()) {
-    redis::SimRedisClient* c = st->redis_free.back();
-    st->redis_free.pop_back();
-    return c;
-  }
-  st->redis_all.push_back(std::make_unique<redis::SimRedisClient>(
-      st->kit.env, st->config.redis, st->config.options.rpc_timeout));
-  return st->redis_all.back().get();
-}
-
-void ReleaseRedis(OrderState* st, redis::SimRedisClient* c) { st->redis_free.push_back(c); }
-
 namespace {
 
 std::string TokenKey(int64_t member) { return fmt::format("order:token{}", member); }
@@ -39,7 +26,7 @@ std::string TokenKey(int64_t member) { return fmt::format("order:token{}", membe
 sim::Task<sim::Result<void>> CheckToken(OrderState* st, int64_t member, std::string token) {
   const TokenCheck mode = st->config.options.token_check;
   if (mode == TokenCheck::kNone) co_return sim::Result<void>();
-  redis::SimRedisClient* rc = AcquireRedis(st);
+  redis::SimRedisClient* rc = AcquireRedis(&st->kit);
   const std::string key = TokenKey(member);
   sim::Result<void> out;
   if (mode == TokenCheck::kLua) {
@@ -65,15 +52,15 @@ sim::Task<sim::Result<void>> CheckToken(OrderState* st, int64_t member, std::str
       if (!del.ok()) out = del.error();
     }
   }
-  ReleaseRedis(st, rc);
+  ReleaseRedis(&st->kit, rc);
   co_return out;
 }
 
 sim::Task<void> DeleteTokenAfter(OrderState* st, int64_t member) {
-  redis::SimRedisClient* rc = AcquireRedis(st);
+  redis::SimRedisClient* rc = AcquireRedis(&st->kit);
   sim::Result<int64_t> del = co_await rc->Del(TokenKey(member));
   (void)del;
-  ReleaseRedis(st, rc);
+  ReleaseRedis(&st->kit, rc);
 }
 
 // INSERT oms_order and its items inside the open transaction. Answers the order id.
@@ -127,11 +114,11 @@ void TraceTxn(OrderState* st, const std::string& sn, const SubmitRequest& r, con
 
 sim::Task<sim::Result<std::string>> HandleConfirm(OrderState* st, ConfirmRequest r) {
   const std::string token = NewId(&st->kit, "tok-");
-  redis::SimRedisClient* rc = AcquireRedis(st);
+  redis::SimRedisClient* rc = AcquireRedis(&st->kit);
   redis::SetOptions ttl;
   ttl.ttl = sim::Duration::Minutes(30);  // EX 1800
   sim::Result<bool> set = co_await rc->Set(TokenKey(r.member_id), token, ttl);
-  ReleaseRedis(st, rc);
+  ReleaseRedis(&st->kit, rc);
   if (!set.ok()) co_return set.error();
   co_return token;
 }

@@ -8,5 +8,6 @@ list(APPEND MALL_SOURCES
   ${CMAKE_CURRENT_LIST_DIR}/order_submit.cc
   ${CMAKE_CURRENT_LIST_DIR}/service_kit.cc
   ${CMAKE_CURRENT_LIST_DIR}/ware_lock.cc
+  ${CMAKE_CURRENT_LIST_DIR}/ware_lock_idempotency.cc
   ${CMAKE_CURRENT_LIST_DIR}/ware_release.cc
 )

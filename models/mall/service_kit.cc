@@ -5,27 +5,84 @@
 #include <fmt/format.h>
 
 #include "models/mall/mall_tables.h"
+#include "models/redis/scripts.h"
 
 namespace models::mall {
 
 using namespace sim::literals;
 
-db::SimSqlClient* AcquireSql(ServiceKit* kit) {
-  if (!kit->sql_free.empty()) {
-    db::SimSqlClient* c = kit->sql_free.back();
-    kit->sql_free.pop_back();
+namespace {
+
+// A free client of a pool, or a new one made with `args` (a pool grows as needed).
+template <class Client, class... Args>
+Client* TakeFrom(std::vector<std::unique_ptr<Client>>* all, std::vector<Client*>* free,
+                 Args... args) {
+  if (!free->empty()) {
+    Client* c = free->back();
+    free->pop_back();
     return c;
   }
-  kit->sql_all.push_back(
-      std::make_unique<db::SimSqlClient>(kit->env, kit->db, kit->options.db_timeout));
-  return kit->sql_all.back().get();
+  all->push_back(std::make_unique<Client>(args...));
+  return all->back().get();
+}
+
+}  // namespace
+
+db::SimSqlClient* AcquireSql(ServiceKit* kit) {
+  return TakeFrom(&kit->sql_all, &kit->sql_free, kit->env, kit->db, kit->options.db_timeout);
 }
 
 void ReleaseSql(ServiceKit* kit, db::SimSqlClient* sql) { kit->sql_free.push_back(sql); }
 
+redis::SimRedisClient* AcquireRedis(ServiceKit* kit) {
+  return TakeFrom(&kit->redis_all, &kit->redis_free, kit->env, kit->redis,
+                  kit->options.rpc_timeout);
+}
+
+void ReleaseRedis(ServiceKit* kit, redis::SimRedisClient* c) { kit->redis_free.push_back(c); }
+
 std::string NewId(ServiceKit* kit, const std::string& prefix) {
   const uint64_t r = kit->env.rng().Next() & 0xffffffffULL;
   return fmt::format("{}{}-{:08x}-{}", prefix, kit->env.name(), r, kit->next_id++);
+}
+
+sim::Task<sim::Result<RedisLockHeld>> AcquireRedisLock(ServiceKit* kit, std::string key,
+                                                       sim::Duration lease, sim::Duration wait) {
+  const RedisLockHeld held{std::move(key), NewId(kit, "lock-")};
+  const sim::Instant give_up = kit->env.Now() + wait;
+  redis::SimRedisClient* rc = AcquireRedis(kit);
+  redis::SetOptions nx_px;
+  nx_px.nx = true;
+  nx_px.ttl = lease;
+  sim::Result<RedisLockHeld> out = sim::MakeError(sim::Errc::kConflict, "lock busy");
+  while (true) {
+    sim::Result<bool> set = co_await rc->Set(held.key, held.value, nx_px);
+    if (set.ok() && *set) {
+      out = held;
+      break;
+    }
+    if (kit->env.Now() + 100_ms > give_up) break;
+    co_await kit->env.Sleep(100_ms);
+  }
+  ReleaseRedis(kit, rc);
+  co_return out;
+}
+
+sim::Task<void> ReleaseRedisLock(ServiceKit* kit, RedisLockHeld held) {
+  redis::SimRedisClient* rc = AcquireRedis(kit);
+  const std::vector<std::string> keys{held.key};
+  const std::vector<std::string> args{held.value};
+  sim::Result<redis::Reply> r =
+      co_await rc->Eval(redis::CompareAndDeleteUnlockScript(), keys, args);
+  (void)r;
+  ReleaseRedis(kit, rc);
+}
+
+db::InsertStmt DedupRow(ServiceKit* kit, std::string key) {
+  const int64_t now = Millis(kit->env.Now());
+  return db::InsertStmt{kit->outbox, {{"message_id", std::move(key)}, {"class_type", "dedup"},
+                                      {"message_status", 3}, {"create_time", now},
+                                      {"update_time", now}}};
 }
 
 sim::Task<sim::Result<void>> LogMessage(ServiceKit* kit, db::SqlClient* sql, OutMessage m) {

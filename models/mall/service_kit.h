@@ -23,6 +23,7 @@
 #include "models/db/sim_sql_client.h"
 #include "models/mall/mall_options.h"
 #include "models/mq/sim_broker_client.h"
+#include "models/redis/sim_redis_client.h"
 #include "sim/env.h"
 
 namespace models::mall {
@@ -36,18 +37,22 @@ struct OutMessage {
 
 struct ServiceKit {
   ServiceKit(sim::Env e, sim::Endpoint db_at, sim::Endpoint broker_at, SagaOptions o,
-             db::TableName outbox_table)
-      : env(e), db(db_at), broker(broker_at), options(o), outbox(std::move(outbox_table)),
+             db::TableName outbox_table, sim::Endpoint redis_at = {})
+      : env(e), db(db_at), broker(broker_at), redis(redis_at), options(o),
+        outbox(std::move(outbox_table)),
         mq(std::make_unique<mq::SimBrokerClient>(e, broker_at, o.mq_timeout)) {}
   sim::Env env;
   sim::Endpoint db;
   sim::Endpoint broker;
+  sim::Endpoint redis;  // unset for a service that does not use Redis
   SagaOptions options;
   db::TableName outbox;  // the service's mq_message table
   std::unique_ptr<mq::SimBrokerClient> mq;
   std::vector<std::unique_ptr<db::SimSqlClient>> sql_all;
   std::vector<db::SimSqlClient*> sql_free;
   std::vector<mq::ChannelId> channels_free;
+  std::vector<std::unique_ptr<redis::SimRedisClient>> redis_all;
+  std::vector<redis::SimRedisClient*> redis_free;
   uint64_t next_id = 1;
 };
 
@@ -55,12 +60,33 @@ struct ServiceKit {
 // outside any transaction.
 db::SimSqlClient* AcquireSql(ServiceKit* kit);
 void ReleaseSql(ServiceKit* kit, db::SimSqlClient* sql);
+// A Redis connection for one request (Lettuce/Jedis pool), with the Feign read timeout.
+// REQUIRES: kit->redis is set; released with ReleaseRedis.
+redis::SimRedisClient* AcquireRedis(ServiceKit* kit);
+void ReleaseRedis(ServiceKit* kit, redis::SimRedisClient* c);
 
 // A unique id for this incarnation's objects (order sn, request ids): node, random, counter.
 std::string NewId(ServiceKit* kit, const std::string& prefix);
 
 // Inside an open transaction (kOutbox only; otherwise does nothing): the outbox row.
 sim::Task<sim::Result<void>> LogMessage(ServiceKit* kit, db::SqlClient* sql, OutMessage m);
+// A held Redis lock: the lock ladder's stage 5 (SET key uuid NX PX, released by the
+// compare-and-delete script), as D-15's lock-and-flag scheme takes it.
+struct RedisLockHeld {
+  std::string key;
+  std::string value;  // this holder's uuid
+};
+// Takes `key` for `lease`, retrying every 100 ms until `wait` has passed; kConflict then.
+sim::Task<sim::Result<RedisLockHeld>> AcquireRedisLock(ServiceKit* kit, std::string key,
+                                                       sim::Duration lease, sim::Duration wait);
+// Releases it if still ours; errors are ignored (the lease ends it anyway).
+sim::Task<void> ReleaseRedisLock(ServiceKit* kit, RedisLockHeld held);
+
+// The INSERT of a dedup-table row for `key` (D-15's 防重表, 003:371-375), to run inside the
+// work's transaction: the service's mq_message table doubles as the dedup table (message_id is
+// its unique key), so the row commits or rolls back with the work, and a copy that arrives
+// later gets a duplicate-key error.
+db::InsertStmt DedupRow(ServiceKit* kit, std::string key);
 // After the owning transaction committed: traces saga.msg_committed, then publishes per the
 // D-8 rung. Returns true when the broker confirmed it (or, for kNone, the call returned ok).
 sim::Task<bool> PublishCommitted(ServiceKit* kit, OutMessage m);

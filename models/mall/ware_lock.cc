@@ -75,6 +75,16 @@ OutMessage DetailMessage(int64_t task, const std::string& sn, const OrderLine& l
 sim::Task<sim::Result<int64_t>> LockAll(WareState* st, db::SqlClient* sql, LockRequest r,
                                         std::vector<int64_t>* detail_ids) {
   const SagaOptions& o = st->config.options;
+  const bool dedup = o.lock_idempotency == LockIdempotency::kDedupTable;
+  if (dedup || o.lock_idempotency == LockIdempotency::kNginxRequestId) {
+    // D-15's dedup table: the row goes first, in the lock's transaction, so a lock that fails
+    // rolls it back and the caller's retry can still lock. F-61: keyed by nginx's $request_id,
+    // which every copy of the request gets anew, it never meets a duplicate.
+    const std::string key = dedup ? "lock:" + r.order_sn : "lock:" + NewId(&st->kit, "nginx-");
+    db::InsertStmt dedup_row = DedupRow(&st->kit, key);
+    sim::Result<int64_t> row = co_await sql->Insert(std::move(dedup_row));
+    if (!row.ok()) co_return row.error();
+  }
   db::InsertStmt task{kTaskTable, {{"order_sn", r.order_sn},
                                    {"create_time", Millis(st->kit.env.Now())}}};
   sim::Result<int64_t> task_id = co_await sql->Insert(std::move(task));
@@ -93,6 +103,8 @@ sim::Task<sim::Result<int64_t>> LockAll(WareState* st, db::SqlClient* sql, LockR
   }
   co_return task_id;
 }
+
+}  // namespace
 
 sim::Task<sim::Result<int64_t>> LockOnce(WareState* st, LockRequest r) {
   const SagaOptions& o = st->config.options;
@@ -123,53 +135,6 @@ sim::Task<sim::Result<int64_t>> LockOnce(WareState* st, LockRequest r) {
   if (!end.ok()) co_return end.error();
   if (after_all) co_await PublishCommitted(&st->kit, m);
   co_return task;
-}
-
-// The committed work order of `sn`: its id, or kConflict when none is visible yet.
-sim::Task<sim::Result<int64_t>> CommittedTask(WareState* st, std::string sn) {
-  db::SimSqlClient* sql = AcquireSql(&st->kit);
-  db::SelectStmt s{kTaskTable, {{"order_sn", sn}}, db::Guard::True(), false};
-  sim::Result<std::vector<db::Row>> tasks = co_await sql->Select(std::move(s));
-  ReleaseSql(&st->kit, sql);
-  if (!tasks.ok()) co_return tasks.error();
-  if (tasks->empty()) co_return sim::MakeError(sim::Errc::kConflict, "lock in progress");
-  co_return IntAt(tasks->front(), kTaskTable, "id");
-}
-
-}  // namespace
-
-sim::Task<sim::Result<int64_t>> HandleLock(WareState* st, LockRequest r) {
-  const bool dedupe = st->config.options.lock_idempotency == LockIdempotency::kOrderSnCheck;
-  if (dedupe) {
-    // D-15: one work order per order sn. A duplicate that finds the lock in progress is refused
-    // (the caller's first request gets the real answer); one that finds it committed gets it.
-    if (st->locking.count(r.order_sn) != 0) {
-      co_return sim::MakeError(sim::Errc::kConflict, "lock in progress");
-    }
-    db::SimSqlClient* sql = AcquireSql(&st->kit);
-    db::SelectStmt s{kTaskTable, {{"order_sn", r.order_sn}}, db::Guard::True(), false};
-    sim::Result<std::vector<db::Row>> tasks = co_await sql->Select(std::move(s));
-    ReleaseSql(&st->kit, sql);
-    if (!tasks.ok()) co_return tasks.error();
-    if (!tasks->empty()) co_return IntAt(tasks->front(), kTaskTable, "id");
-    if (st->locking.count(r.order_sn) != 0) {
-      co_return sim::MakeError(sim::Errc::kConflict, "lock in progress");
-    }
-    st->locking.insert(r.order_sn);
-  }
-  const std::string sn = r.order_sn;
-  sim::Result<int64_t> out = co_await LockOnce(st, std::move(r));
-  if (dedupe) st->locking.erase(sn);
-  const bool unique = st->config.options.lock_idempotency == LockIdempotency::kUniqueIndex;
-  if (unique && !out.ok() && db::ClassifyError(out.error()) == db::DbErrorKind::kDuplicateKey) {
-    // D-15, unique index: this order already has its work order; answer with it (or, while
-    // that lock is still uncommitted, refuse as the pre-check does).
-    out = co_await CommittedTask(st, sn);
-  }
-  const bool definite = out.ok() || !out.error().Indeterminate();
-  st->kit.env.Trace("ware.lock", {{"sn", sn}, {"task", out.ok() ? *out : 0},
-                                  {"ok", out.ok() ? 1 : 0}, {"definite", definite ? 1 : 0}});
-  co_return out;
 }
 
 sim::Task<sim::Result<int64_t>> HandleDeduct(WareState* st, DeductRequest r) {
@@ -223,11 +188,8 @@ sim::Task<sim::Result<int64_t>> HandleDeduct(WareState* st, DeductRequest r) {
 sim::Task<sim::Result<int64_t>> HandleIntake(WareState* st, IntakeRequest r) {
   db::SimSqlClient* sql = AcquireSql(&st->kit);
   sim::Result<void> begin = co_await sql->Begin();
-  const int64_t now = Millis(st->kit.env.Now());
-  db::InsertStmt seen{st->kit.outbox, {{"message_id", "intake:" + r.request_id},
-                                      {"class_type", "dedup"}, {"message_status", 3},
-                                      {"create_time", now}, {"update_time", now}}};
   sim::Result<int64_t> ins = begin.ok() ? sim::Result<int64_t>(0) : begin.error();
+  db::InsertStmt seen = DedupRow(&st->kit, "intake:" + r.request_id);
   if (begin.ok()) ins = co_await sql->Insert(std::move(seen));
   const bool duplicate = !ins.ok() && db::ClassifyError(ins.error()) == db::DbErrorKind::kDuplicateKey;
   db::UpdateStmt add{kWareSkuTable, {db::SetClause::Add("stock", r.quantity)},

@@ -35,6 +35,8 @@ struct WareServiceConfig {
   sim::Endpoint db;
   sim::Endpoint broker;
   sim::NodeId order = 0;
+  // Redis for the D-15 schemes that use it (ware.lock_idempotency request_id_redis, lock_flag*).
+  sim::Endpoint redis;
   SagaOptions options;
   int64_t listener_consumers = 2;
 };

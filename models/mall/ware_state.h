@@ -12,13 +12,16 @@
 namespace models::mall {
 
 struct WareState {
-  WareState(sim::Env e, WareServiceConfig c) : config(c), kit(e, c.db, c.broker, c.options, kWareMessageTable) {}
+  WareState(sim::Env e, WareServiceConfig c) : config(c), kit(e, c.db, c.broker, c.options, kWareMessageTable, c.redis) {}
   WareServiceConfig config;
   ServiceKit kit;
   std::set<std::string> locking;  // order sns with a lock call in progress (D-15)
 };
 
 sim::Task<sim::Result<int64_t>> HandleLock(WareState* st, LockRequest r);
+// One lock attempt: the work order, its details and the stock.locked message in one transaction
+// (or per statement with LockTxn::kPerItem).
+sim::Task<sim::Result<int64_t>> LockOnce(WareState* st, LockRequest r);
 sim::Task<sim::Result<int64_t>> HandleDeduct(WareState* st, DeductRequest r);
 sim::Task<sim::Result<int64_t>> HandleIntake(WareState* st, IntakeRequest r);
 sim::Task<void> ReleaseListener(WareState* st);

@@ -31,10 +31,16 @@ std::vector<VariantSpec> SagaVariants() {
       {"ware.lock_publish", {"after_all", "per_item_in_txn"}, "after_all",
        "F-18: per_item_in_txn = the instructor's send per item inside the transaction, consumer trusts the payload"},
       {"ware.lock_txn", {"single", "per_item"}, "single", "INV-S8: per_item = each item locked in its own transaction"},
-      {"ware.lock_idempotency", {"order_sn_check", "unique_index", "none"}, "order_sn_check",
-       "D-15: one work order per order sn, checked before locking, or by a unique index on the "
-       "work order's order_sn (the duplicate's insert fails and it answers the first one's "
-       "task); none = a duplicated lock request locks twice"},
+      {"ware.lock_idempotency",
+       {"order_sn_check", "unique_index", "dedup_table", "nginx_request_id", "request_id_redis",
+        "lock_flag", "none"},
+       "order_sn_check",
+       "D-15: one work order per order sn, checked before locking; unique_index = a unique key "
+       "on the work order's order_sn (the duplicate answers the first one's task); dedup_table "
+       "= a dedup row in the lock's transaction (the duplicate fails); nginx_request_id = F-61, "
+       "deduplicated on a per-copy id; request_id_redis = SET NX of the request id, a duplicate "
+       "answers success at once; lock_flag = a Redis lock, then the flag checked; none = "
+       "a duplicated lock request locks twice"},
       {"order.close_guard", {"status_guard", "check_then_act"}, "status_guard",
        "B-ORD-2: check_then_act = SELECT status then UPDATE by id (races with payment)"},
       {"order.release_other", {"on", "off"}, "on", "D-7 rung 5: publish order.release.other after a close; off = F-19"},
@@ -102,6 +108,10 @@ mall::SagaOptions SagaOptionsFrom(const RunEnv& env) {
       env, "ware.lock_idempotency",
       {{"order_sn_check", mall::LockIdempotency::kOrderSnCheck},
        {"unique_index", mall::LockIdempotency::kUniqueIndex},
+       {"dedup_table", mall::LockIdempotency::kDedupTable},
+       {"nginx_request_id", mall::LockIdempotency::kNginxRequestId},
+       {"request_id_redis", mall::LockIdempotency::kRequestIdRedis},
+       {"lock_flag", mall::LockIdempotency::kLockFlag},
        {"none", mall::LockIdempotency::kNone}});
   o.close_guard = Pick<mall::CloseGuard>(
       env, "order.close_guard",

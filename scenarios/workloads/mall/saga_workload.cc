@@ -146,7 +146,7 @@ class MallOrderWorkload final : public Workload {
       mall::BootOrderService(e, c);
     });
     ware_ = &world_->AddNode("ware", [this](sim::Env e) {
-      mall::WareServiceConfig c{Db(), Broker(), order_->id(), options_, consumers_};
+      mall::WareServiceConfig c{Db(), Broker(), order_->id(), Redis(), options_, consumers_};
       mall::BootWareService(e, c);
     });
     member_ = &world_->AddNode("member", [this](sim::Env e) {
