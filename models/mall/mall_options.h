@@ -47,6 +47,14 @@ enum class Reliable : uint8_t {
 // D-8 rung 3: consumer acknowledgement (F-20).
 enum class AckMode : uint8_t { kManual, kAuto };
 
+// D-8 rung 5 (003:235, F-42): what a listener does with a message its handler failed.
+enum class MqRetry : uint8_t {
+  kRequeue,  // default: reject with requeue, so it comes back at once, for ever if need be
+  kPark,     // Spring's retry (max-attempts 3, 1 s apart, in process), then the recoverer parks
+             // it in the service's mq_message for offline handling and acks it: no more loop,
+             // but whatever the message should have done waits for someone to handle the row
+};
+
 // D-7 rung 8 / D-15: the idempotency of the unlock (F-24, B-WARE-1).
 enum class UnlockGuard : uint8_t {
   kAtomic,       // default: UPDATE detail SET lock_status=2 WHERE id=? AND lock_status=1 first
@@ -111,6 +119,7 @@ struct SagaOptions {
   Compensation compensation = Compensation::kReliableMessage;
   Reliable reliable = Reliable::kOutbox;
   AckMode ack = AckMode::kManual;
+  MqRetry retry = MqRetry::kRequeue;
   UnlockGuard unlock_guard = UnlockGuard::kAtomic;
   UnlockSign unlock_sign = UnlockSign::kMinus;
   UnlockPredicate unlock_predicate = UnlockPredicate::kCancelledOrAbsent;

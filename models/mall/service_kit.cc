@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "models/db/db_error.h"
 #include "models/mall/mall_tables.h"
 #include "models/redis/scripts.h"
 
@@ -196,6 +197,33 @@ sim::Task<void> ResendLoop(ServiceKit* kit, std::string exchange) {
 
 namespace {
 
+// D-8 rung 5: Spring's stateless retry (spring.rabbitmq.listener.simple.retry: max-attempts 3,
+// initial-interval 1 s, multiplier 1) runs the handler again in process; when the attempts are
+// spent, the recoverer stores the message for offline handling (003:235, "store it in the
+// database for offline processing") and the delivery is acked. True when it is done with (handled or parked); false when even
+// parking failed, so it is rejected and requeued as without the cap.
+sim::Task<bool> RetryThenPark(ServiceKit* kit, const MessageHandler* handle, std::string body,
+                              std::string msg) {
+  constexpr int kAttempts = 3;
+  for (int attempt = 2; attempt <= kAttempts; ++attempt) {
+    co_await kit->env.Sleep(1_s);
+    const bool done = co_await (*handle)(body, msg);
+    if (done) co_return true;
+  }
+  db::SimSqlClient* sql = AcquireSql(kit);
+  const int64_t now = Millis(kit->env.Now());
+  db::InsertStmt row{kit->outbox, {{"message_id", "parked:" + msg}, {"content", body},
+                                   {"class_type", "parked"}, {"message_status", 2},
+                                   {"create_time", now}, {"update_time", now}}};
+  sim::Result<int64_t> parked = co_await sql->Insert(std::move(row));
+  ReleaseSql(kit, sql);
+  // A duplicate key: an earlier delivery of this message was parked already.
+  const bool stored =
+      parked.ok() || db::ClassifyError(parked.error()) == db::DbErrorKind::kDuplicateKey;
+  if (stored) kit->env.Trace("saga.parked", {{"msg", msg}});
+  co_return stored;
+}
+
 // One consumer's life on one channel; returns when the channel or connection is gone.
 sim::Task<void> ConsumeOnce(ServiceKit* kit, mq::BrokerClient* mq, const std::string* queue,
                             const MessageHandler* handle, sim::Duration stall) {
@@ -214,8 +242,11 @@ sim::Task<void> ConsumeOnce(ServiceKit* kit, mq::BrokerClient* mq, const std::st
     const mq::Delivery del = **d;
     if (stall > sim::Duration::Zero()) co_await kit->env.Sleep(stall);
     const std::string msg = del.message.props.message_id.value_or("");
-    const bool done = co_await (*handle)(del.message.body, msg);
+    bool done = co_await (*handle)(del.message.body, msg);
     if (auto_ack) continue;  // F-20: a failed handling is lost
+    if (!done && kit->options.retry == MqRetry::kPark) {
+      done = co_await RetryThenPark(kit, handle, del.message.body, msg);
+    }
     sim::Result<void> settled;
     if (done) {
       settled = co_await mq->Ack(*ch, del.delivery_tag, false);

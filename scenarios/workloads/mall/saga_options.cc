@@ -19,6 +19,9 @@ std::vector<VariantSpec> SagaVariants() {
       {"mq.reliable", {"outbox", "confirms", "none"}, "outbox",
        "D-8: mq_message log + confirms + resend; confirms = no log (F-39 on crash); none = fire and forget (F-39, F-40)"},
       {"mq.ack", {"manual", "auto"}, "manual", "D-8 rung 3: auto-ack loses a message whose handling fails (F-20)"},
+      {"mq.retry", {"requeue", "park"}, "requeue",
+       "D-8 rung 5 (F-42): park = a listener retries a failed message 3 times in process, then "
+       "parks it in the DB for offline handling and acks it"},
       {"ware.unlock_guard", {"atomic", "check_then_act", "none"}, "atomic",
        "D-7 rung 8: UPDATE ... WHERE lock_status=1; check_then_act = B-WARE-1; none = F-24"},
       {"ware.unlock_sql", {"minus", "plus"}, "minus", "B-2 / F-64: the '+' of the unlock SQL (003:127)"},
@@ -84,6 +87,8 @@ mall::SagaOptions SagaOptionsFrom(const RunEnv& env) {
                                      {"confirms", mall::Reliable::kConfirms},
                                      {"none", mall::Reliable::kNone}});
   o.ack = Pick<mall::AckMode>(env, "mq.ack", {{"manual", mall::AckMode::kManual}, {"auto", mall::AckMode::kAuto}});
+  o.retry = Pick<mall::MqRetry>(env, "mq.retry",
+                                {{"requeue", mall::MqRetry::kRequeue}, {"park", mall::MqRetry::kPark}});
   o.unlock_guard = Pick<mall::UnlockGuard>(env, "ware.unlock_guard",
                                            {{"atomic", mall::UnlockGuard::kAtomic},
                                             {"check_then_act", mall::UnlockGuard::kCheckThenAct},

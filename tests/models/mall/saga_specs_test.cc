@@ -79,3 +79,29 @@ TEST_CASE("every stock negative spec trips its checker within its budget", "[sag
 TEST_CASE("every mq negative spec trips its checker within its budget", "[saga][spec]") {
   CheckNegatives({"mq_"}, 3);
 }
+
+TEST_CASE("D-8 rung 5: a retry cap ends the poison loop and leaves the work to offline handling",
+          "[saga][spec]") {
+  const scenarios::Spec spec = Load(kSpecs + "/negative/mq_retry_park.json");
+  auto verdict = [](const scenarios::RunReport& r, const std::string& checker) {
+    for (const checkers::Verdict& v : r.verdicts) {
+      if (v.checker == checker) return v.validity;
+    }
+    FAIL("no verdict of " << checker);
+    return checkers::Validity::kUnknown;
+  };
+  for (uint64_t seed = 1; seed <= 2; ++seed) {
+    const scenarios::RunReport parked = RunSeed(spec, seed);
+    INFO(parked.SummaryLine());
+    CHECK(verdict(parked, "mq.every_delivery_ends") == checkers::Validity::kValid);
+    CHECK(verdict(parked, "stock.bounded_release") == checkers::Validity::kInvalid);
+    if (seed > 1) continue;
+    // The same run without the cap: the message loops.
+    auto config = scenarios::ResolveRunConfig(spec, seed, {"variants.mq.retry=requeue"});
+    REQUIRE(std::holds_alternative<scenarios::RunConfig>(config));
+    const scenarios::RunReport looped = scenarios::RunScenario(
+        std::get<scenarios::RunConfig>(config), scenarios::DefaultRegistry());
+    INFO(looped.SummaryLine());
+    CHECK(verdict(looped, "mq.every_delivery_ends") == checkers::Validity::kInvalid);
+  }
+}
