@@ -7,11 +7,13 @@
 #include <iostream>
 #include <mutex>
 
+#include "checkers/lin/history_json.h"
 #include "cli/explore.h"
 #include "cli/real/host.h"
 #include "reports/junit.h"
 #include "scenarios/load.h"
 #include "scenarios/spec/schema.h"
+#include "scenarios/workloads/raft/raft_checkers.h"
 
 namespace cli {
 
@@ -163,13 +165,36 @@ int CmdSchema(const std::string& out_path) {
   return f ? 0 : kBadInput;
 }
 
+// The run's KV operations (read / write / cas, as raft_kv and raft_nacos record them) in the
+// lincheck format. False, with a message and no file, when there are none or it cannot write.
+bool WriteLinHistory(const scenarios::RunReport& r, const std::string& workload,
+                     const std::string& path) {
+  std::vector<uint64_t> origin;
+  const checkers::lin::History h = scenarios::raft::ToLinHistory(*r.history, &origin);
+  if (h.ops.empty()) {
+    std::cerr << fmt::format(
+        "mallsim: --history-out: the run of workload '{}' recorded no key-value operations "
+        "(read, write, cas); workloads raft_kv and raft_nacos record them. Nothing written.\n",
+        workload);
+    return false;
+  }
+  sim::Result<void> written = checkers::lin::WriteHistoryFile(path, h);
+  if (!written.ok()) {
+    std::cerr << "mallsim: --history-out: " << written.error().ToString() << '\n';
+    return false;
+  }
+  return true;
+}
+
 int CmdRun(const std::string& spec_path, uint64_t seed, const std::vector<std::string>& overrides,
-           const OutputOptions& out, const std::string& trace_out) {
+           const OutputOptions& out, const std::string& trace_out,
+           const std::string& history_out) {
   auto spec = LoadOrReport(spec_path);
   if (!spec) return kBadInput;
   auto config = Resolve(*spec, seed, overrides);
   if (!config) return kBadInput;
   config->record_trace = !trace_out.empty();
+  config->keep_history = !history_out.empty();
   if (!out.json) {
     std::cout << fmt::format("mallsim run {} seed {}\n", spec_path, seed);
     for (const std::string& line : scenarios::ResolvedLines(*config)) std::cout << "  " << line << '\n';
@@ -180,6 +205,9 @@ int CmdRun(const std::string& spec_path, uint64_t seed, const std::vector<std::s
   if (!trace_out.empty()) {
     std::ofstream f(trace_out);
     for (const std::string& line : r.trace) f << line << '\n';
+  }
+  if (!history_out.empty() && !WriteLinHistory(r, config->workload, history_out)) {
+    return kBadInput;
   }
   SeedOutcome o = Outcome(r);
   if (r.exit_code != 0) o.report_path = WriteReport(r, out.out_dir);

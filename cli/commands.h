@@ -18,8 +18,10 @@ struct OutputOptions {
 
 int CmdList(bool json);
 int CmdSchema(const std::string& out_path);
+// `history_out`: the run's key-value operations written in the `lincheck` format.
 int CmdRun(const std::string& spec, uint64_t seed, const std::vector<std::string>& overrides,
-           const OutputOptions& out, const std::string& trace_out);
+           const OutputOptions& out, const std::string& trace_out,
+           const std::string& history_out);
 int CmdExplore(const std::string& spec, const std::string& seeds, int jobs,
                const std::string& shard, bool stop_at_first,
                const std::vector<std::string>& overrides, const OutputOptions& out);

@@ -62,6 +62,9 @@ int main(int argc, char** argv) {
   run->add_option("--seed", seed, "Seed (decides every random choice of the run)")->capture_default_str();
   run->add_option("--set", sets, "Override a spec value: key=value (e.g. workload.params.clients=4)");
   run->add_option("--trace-out", trace_out, "Write every trace event to this file");
+  std::string history_out;
+  run->add_option("--history-out", history_out,
+                  "Write the run's key-value history in the lincheck format (raft_kv, raft_nacos)");
   AddOutputOptions(run, &out);
 
   std::string seeds = "1..100";
@@ -111,7 +114,7 @@ int main(int argc, char** argv) {
   }
   if (list->parsed()) return cli::CmdList(list_json);
   if (schema->parsed()) return cli::CmdSchema(schema_out);
-  if (run->parsed()) return cli::CmdRun(spec, seed, sets, out, trace_out);
+  if (run->parsed()) return cli::CmdRun(spec, seed, sets, out, trace_out, history_out);
   if (explore->parsed()) return cli::CmdExplore(spec, seeds, jobs, shard, stop_at_first, sets, out);
   if (replay->parsed()) return cli::CmdReplay(report);
   if (determinism->parsed()) return cli::CmdCheckDeterminism(spec, seeds, sets);

@@ -155,6 +155,7 @@ RunReport RunScenario(const RunConfig& c, const Registry& registry, const Budget
   report.operations = ops.size();
   report.virtual_time_ns = world.Now().nanos();
   for (const sim::TraceEvent& e : world.trace().all()) report.trace.push_back(world.trace().Describe(e));
+  if (c.keep_history) report.history = std::make_shared<const sim::History>(world.history());
   return report;
 }
 

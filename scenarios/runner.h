@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -55,6 +56,7 @@ struct RunConfig {
   std::vector<CheckerConfig> checkers;
   std::vector<std::string> resolved;  // "key = value" lines from seed resolution
   bool record_trace = false;
+  bool keep_history = false;  // hand the whole client history back in the report
 };
 
 struct RunReport {
@@ -76,6 +78,7 @@ struct RunReport {
   int64_t virtual_time_ns = 0;
   std::string repro;
   std::vector<std::string> trace;  // every trace event, described (only with record_trace)
+  std::shared_ptr<const sim::History> history;  // the whole history (only with keep_history)
 
   nlohmann::ordered_json ToJson() const;
   std::string SummaryLine() const;

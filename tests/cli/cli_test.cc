@@ -2,7 +2,8 @@
 // message naming file, line, key and allowed values (and run nothing); the canary checker
 // exits 129; a run repeated from one seed prints the identical report; explore's shards
 // cover the seed range exactly once and merge reproduces the unsharded summary; a failing
-// report replays identically; check-determinism passes.
+// report replays identically; check-determinism passes; a run's key-value history exported
+// with --history-out is judged by `lincheck` as the run's own checker judged it.
 
 #include <catch2/catch.hpp>
 
@@ -161,4 +162,31 @@ TEST_CASE("a failing report replays identically and determinism holds") {
   const Result det = Mallsim("check-determinism " + kSpecs + "/reserve_swarm.json --seeds 1..3");
   CHECK(det.code == 0);
   CHECK(det.out.find("seed 3: deterministic") != std::string::npos);
+}
+
+TEST_CASE("a run exports its key-value history in the lincheck format") {
+  const std::string dir = TempDir();
+  const std::string ok_path = dir + "/kv_ok.json";
+  const std::string bad_path = dir + "/kv_stale.json";
+  Result run = Mallsim("run " + kSpecs + "/kv_linearizable_swarm.json --seed 1 --out " + dir +
+                       " --history-out " + ok_path);
+  REQUIRE(run.code == 0);
+  Result check = Mallsim("lincheck " + ok_path);
+  CHECK(check.code == 0);
+  CHECK(check.out.find("verdict=ok") != std::string::npos);
+  // The stale-reads variant's history: the run's kv.linearizable verdict, reached again by
+  // the standalone command from the exported file.
+  run = Mallsim("run " + kSpecs + "/negative/raft_stale_reads.json --seed 2 --out " + dir +
+                " --history-out " + bad_path);
+  REQUIRE(run.code == 129);
+  REQUIRE(run.out.find("kv.linearizable              invalid") != std::string::npos);
+  check = Mallsim("lincheck " + bad_path);
+  CHECK(check.out.find("verdict=illegal") != std::string::npos);
+  // A workload without key-value operations: exit 2, a message, no file.
+  const std::string none = dir + "/none.json";
+  run = Mallsim("run " + kSpecs + "/reserve_swarm.json --seed 1 --out " + dir + " --history-out " +
+                none);
+  CHECK(run.code == 2);
+  CHECK(run.out.find("recorded no key-value operations") != std::string::npos);
+  CHECK_FALSE(fs::exists(none));
 }
