@@ -61,6 +61,10 @@ std::vector<TableDef> Oms(const MallCatalogOptions& options) {
     payment.unique_keys.push_back({"uk_payment_order_id", {"order_id"}});
     payment.unique_keys.push_back({"uk_alipay_trade_no", {"alipay_trade_no"}});
   }
+  // A plain index, as some dumps have: the notify handler looks payments up by order_sn.
+  if (options.payment_info_keys != PaymentInfoKeys::kOrderSn) {
+    payment.indexes.push_back({"idx_payment_order_sn", {"order_sn"}});
+  }
 
   return {order, item, payment, MessageLog("oms")};
 }

@@ -233,7 +233,7 @@ nlohmann::json BuildSagaSnapshot(const SnapshotInputs& in) {
   all.bindings.insert(all.bindings.end(), ware.bindings.begin(), ware.bindings.end());
   snap["topology"] = mall::TopologyToJson(all);
   snap["publishes"] = mall::PublishesToJson(mall::SagaPublishes());
-  snap["events"] = in.recorder->events();
+  snap["events"] = in.recorder->TakeEvents();
   return snap;
 }
 

@@ -13,6 +13,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -32,6 +33,9 @@ class SagaRecorder {
 
   void On(const sim::TraceEvent& e);
   const nlohmann::json& events() const { return events_; }
+  // Moves the events out (the recorder is left with none): for the one final snapshot, where
+  // copying a busy day's events cost more than recording them.
+  nlohmann::json TakeEvents() { return std::exchange(events_, nlohmann::json::array()); }
   // msg -> lifecycle step ("enqueued", "delivered", ...) -> count; "delivered_after_heal"
   // counts the deliveries after the nemesis healed everything (INV-M3's poison loops).
   const std::map<std::string, Steps>& fates() const { return fates_; }
@@ -51,7 +55,7 @@ struct StockRow {
 struct SnapshotInputs {
   const models::db::DbModel* db = nullptr;
   const models::mq::BrokerModel* broker = nullptr;
-  const SagaRecorder* recorder = nullptr;
+  SagaRecorder* recorder = nullptr;  // BuildSagaSnapshot takes its events
   const models::mall::AlipayModel* alipay = nullptr;  // null: no payment keys
   models::mall::SagaOptions options;
   std::vector<StockRow> initial_stock;
