@@ -7,6 +7,7 @@ packages=(
   cmake g++ make pkg-config git
   libboost1.81-dev catch2 librapidcheck-dev libfmt-dev nlohmann-json3-dev libcli11-dev
   libhiredis-dev librabbitmq-dev libpq-dev
+  libjemalloc2
   redis-server rabbitmq-server postgresql
 )
 
