@@ -149,10 +149,10 @@ TEST_CASE("replicas with stale logs do not hold up the election of an up-to-date
     Cluster c(seed, 5);
     const sim::Duration bound = c.config->election_max * kLivenessTimeouts;
     REQUIRE(c.RunUntilLeader(2_s));
-    RaftNode* leader = c.Leader();
+    const sim::NodeId leader = c.Leader()->id();
     std::vector<sim::NodeId> stale, rest;
     for (sim::NodeId id : c.members) {
-      (id != leader->id() && stale.size() < 2 ? stale : rest).push_back(id);
+      (id != leader && stale.size() < 2 ? stale : rest).push_back(id);
     }
     c.w.network().Partition(stale, rest);
     auto client = c.Client(1);
@@ -161,12 +161,18 @@ TEST_CASE("replicas with stale logs do not hold up the election of an up-to-date
       REQUIRE(r.outcome == Outcome::kOk);
     }
     c.w.RunFor(sim::Duration::Millis(800 + static_cast<int64_t>(seed % 5) * 70));
-    // One up-to-date follower goes down for good: two up to date and two stale remain.
+    RaftNode* still = c.Leader();
+    REQUIRE(still != nullptr);
+    REQUIRE(still->id() == leader);  // the majority side kept its leader
+    const int64_t leader_term = still->term();
+    // One up-to-date follower (not the leader) goes down for good: two up to date and two
+    // stale remain.
+    const sim::NodeId down = rest.back() != leader ? rest.back() : rest.front();
     for (sim::Node* n : c.replicas) {
-      if (n->id() == rest.back()) n->Crash(sim::DiskLoss::kNone);
+      if (n->id() == down) n->Crash(sim::DiskLoss::kNone);
     }
     const int64_t stale_term = std::max(c.dir.Find(stale[0])->term(), c.dir.Find(stale[1])->term());
-    REQUIRE(stale_term > leader->term());
+    REQUIRE(stale_term > leader_term);
     c.w.network().Heal();
     const sim::Instant healed = c.w.Now();
     REQUIRE(c.RunUntilLeader(bound * 4, stale_term));
