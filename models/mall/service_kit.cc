@@ -79,20 +79,32 @@ sim::Task<void> ReleaseRedisLock(ServiceKit* kit, RedisLockHeld held) {
   ReleaseRedis(kit, rc);
 }
 
-db::InsertStmt DedupRow(ServiceKit* kit, std::string key) {
+namespace {
+
+// A row of the service's mq_message table (Gulimall's message log: message_status 0 new,
+// 1 sent, 2 error, 3 arrived), stamped now, with `more` columns after the common ones.
+db::InsertStmt OutboxRow(ServiceKit* kit, std::string message_id, std::string class_type,
+                         int64_t status, db::Assignments more = {}) {
   const int64_t now = Millis(kit->env.Now());
-  return db::InsertStmt{kit->outbox, {{"message_id", std::move(key)}, {"class_type", "dedup"},
-                                      {"message_status", 3}, {"create_time", now},
-                                      {"update_time", now}}};
+  db::InsertStmt row{kit->outbox, {{"message_id", std::move(message_id)},
+                                   {"class_type", std::move(class_type)},
+                                   {"message_status", status}, {"create_time", now},
+                                   {"update_time", now}}};
+  for (auto& column : more) row.values.push_back(std::move(column));
+  return row;
+}
+
+}  // namespace
+
+db::InsertStmt DedupRow(ServiceKit* kit, std::string key) {
+  return OutboxRow(kit, std::move(key), "dedup", 3);
 }
 
 sim::Task<sim::Result<void>> LogMessage(ServiceKit* kit, db::SqlClient* sql, OutMessage m) {
   if (kit->options.reliable != Reliable::kOutbox) co_return sim::Result<void>();
-  const int64_t now = Millis(kit->env.Now());
-  db::InsertStmt row{kit->outbox,
-                     {{"message_id", m.id}, {"content", m.body}, {"to_exchange", m.exchange},
-                      {"routing_key", m.key}, {"class_type", "json"}, {"message_status", 0},
-                      {"create_time", now}, {"update_time", now}}};
+  db::InsertStmt row = OutboxRow(
+      kit, m.id, "json", 0,
+      {{"content", m.body}, {"to_exchange", m.exchange}, {"routing_key", m.key}});
   sim::Result<int64_t> r = co_await sql->Insert(std::move(row));
   if (!r.ok()) co_return r.error();
   co_return sim::Result<void>();
@@ -200,8 +212,9 @@ namespace {
 // D-8 rung 5: Spring's stateless retry (spring.rabbitmq.listener.simple.retry: max-attempts 3,
 // initial-interval 1 s, multiplier 1) runs the handler again in process; when the attempts are
 // spent, the recoverer stores the message for offline handling (003:235, "store it in the
-// database for offline processing") and the delivery is acked. True when it is done with (handled or parked); false when even
-// parking failed, so it is rejected and requeued as without the cap.
+// database for offline processing") and the delivery is acked. True when it is done with
+// (handled or parked); false when even parking failed, so it is rejected and requeued as
+// without the cap.
 sim::Task<bool> RetryThenPark(ServiceKit* kit, const MessageHandler* handle, std::string body,
                               std::string msg) {
   constexpr int kAttempts = 3;
@@ -211,10 +224,7 @@ sim::Task<bool> RetryThenPark(ServiceKit* kit, const MessageHandler* handle, std
     if (done) co_return true;
   }
   db::SimSqlClient* sql = AcquireSql(kit);
-  const int64_t now = Millis(kit->env.Now());
-  db::InsertStmt row{kit->outbox, {{"message_id", "parked:" + msg}, {"content", body},
-                                   {"class_type", "parked"}, {"message_status", 2},
-                                   {"create_time", now}, {"update_time", now}}};
+  db::InsertStmt row = OutboxRow(kit, "parked:" + msg, "parked", 2, {{"content", body}});
   sim::Result<int64_t> parked = co_await sql->Insert(std::move(row));
   ReleaseSql(kit, sql);
   // A duplicate key: an earlier delivery of this message was parked already.
