@@ -5,6 +5,11 @@
 //                                                "well under a second per seed"), seeds 1..3
 //   mall.order_stock_release_seeds_per_s.jobs2   seeds per wall second with the spec's own
 //                                                ranges, seeds 1..20 on two threads
+//   mall.hot_sku_orders_per_virtual_s.<design>.users<N>
+//                                                D-6 rung 5's throughput (seata_hot_sku.json):
+//                                                committed orders per virtual second on one hot
+//                                                sku, Seata AT against the default design, for
+//                                                20, 60 and 300 buyers (seed 1)
 // CPU and wall time are measured here, in the benchmark, never inside the simulation. Every run
 // must end valid: a benchmark of a broken run would time the wrong thing.
 
@@ -16,6 +21,7 @@
 
 #include "cli/real/host.h"
 #include "scenarios/load.h"
+#include "sim/history.h"
 
 namespace {
 
@@ -29,6 +35,37 @@ bool RunSeed(const scenarios::Spec& spec, uint64_t seed,
   const scenarios::RunReport report =
       scenarios::RunScenario(std::get<scenarios::RunConfig>(config), scenarios::DefaultRegistry());
   return report.exit_code == 0;
+}
+
+// Committed orders per virtual second of chaos in seed 1 of `spec` with `overrides`; -1 when the
+// run did not end valid.
+double HotSkuRate(const scenarios::Spec& spec, const std::vector<std::string>& overrides) {
+  auto config = scenarios::ResolveRunConfig(spec, 1, overrides);
+  if (!std::holds_alternative<scenarios::RunConfig>(config)) return -1;
+  scenarios::RunConfig c = std::get<scenarios::RunConfig>(config);
+  c.keep_history = true;
+  const scenarios::RunReport r = scenarios::RunScenario(c, scenarios::DefaultRegistry());
+  if (r.exit_code != 0 || r.history == nullptr) return -1;
+  size_t ok = 0;
+  for (const sim::Op& op : r.history->ops()) ok += op.f == "submit" && op.type == sim::OpType::kOk ? 1 : 0;
+  return static_cast<double>(ok) * 1000.0 / static_cast<double>(c.chaos.millis());
+}
+
+bool PrintHotSku() {
+  auto loaded = scenarios::LoadSpecFile(MALLSIM_SOURCE_DIR "/scenarios/specs/seata_hot_sku.json");
+  if (!std::holds_alternative<scenarios::Spec>(loaded)) return false;
+  const scenarios::Spec& spec = std::get<scenarios::Spec>(loaded);
+  bool ok = true;
+  for (const char* design : {"reliable_message", "seata_at"}) {
+    for (int users : {20, 60, 300}) {
+      const double rate = HotSkuRate(
+          spec, {std::string("variants.saga.compensation=") + design,
+                 "workload.params.users=" + std::to_string(users)});
+      ok &= rate >= 0;
+      std::printf("mall.hot_sku_orders_per_virtual_s.%s.users%d %.1f orders/s\n", design, users, rate);
+    }
+  }
+  return ok;
 }
 
 }  // namespace
@@ -59,6 +96,7 @@ int main(int argc, char** argv) {
   const double wall_s = cli::host::WallSeconds() - wall_start;
   std::printf("mall.order_stock_release_seeds_per_s.jobs2 %.2f seeds/s\n", kSpecSeeds / wall_s);
   for (char v : valid) all_valid &= v != 0;
+  all_valid &= PrintHotSku();
   if (!all_valid) {
     std::fprintf(stderr, "mall_bench: a run did not end valid\n");
     return 1;

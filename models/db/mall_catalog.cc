@@ -29,6 +29,15 @@ TableDef MessageLog(const std::string& schema) {
   return message;
 }
 
+// Seata AT's undo_log (003:697), as in Seata's script: UNIQUE(xid, branch_id).
+TableDef UndoLog(const std::string& schema) {
+  TableDef undo = Table(schema, "undo_log", {
+      C::Int("branch_id"), C::Str("xid"), C::Str("rollback_info", ""), C::Int("log_status", 0),
+      C::Int("log_created", 0)});
+  undo.unique_keys.push_back({"ux_undo_log", {"xid", "branch_id"}});
+  return undo;
+}
+
 std::vector<TableDef> Oms(const MallCatalogOptions& options) {
   TableDef order = Table("oms", "oms_order", {
       C::Int("member_id"), C::Str("order_sn"), C::Str("member_username", ""),
@@ -129,6 +138,9 @@ std::vector<TableDef> MallTables(const MallCatalogOptions& options) {
   std::vector<TableDef> all;
   for (auto part : {Oms(options), Wms(options), Sms(), Pms(), Ums()}) {
     for (TableDef& def : part) all.push_back(std::move(def));
+  }
+  if (options.seata_undo_log) {
+    for (const char* schema : {"oms", "wms", "ums"}) all.push_back(UndoLog(schema));
   }
   return all;
 }

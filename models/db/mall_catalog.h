@@ -25,6 +25,9 @@ struct MallCatalogOptions {
   // D-15's unique-index scheme: UNIQUE(order_sn) on wms_ware_order_task (the real schema has a
   // plain column), so a second work order for one order fails with a duplicate key.
   bool task_order_sn_unique = false;
+  // Seata AT (D-6 rung 5) needs an undo_log table in every database taking part (003:697):
+  // oms, wms and ums get one.
+  bool seata_undo_log = false;
 };
 
 // Schema names: "oms", "wms", "sms", "pms", "ums".

@@ -41,6 +41,13 @@ class SimSqlClient final : public SqlClient {
   uint64_t connection() const { return connection_; }
   // Connections this client opened so far (1 + reconnects after breaks and closes).
   uint64_t connections_opened() const { return connections_opened_; }
+  // A pool (Hikari) validating a connection handed back: one whose connection was lost is
+  // evicted, so the next borrower gets a new connection instead of the lost transaction's
+  // "connection lost" on every statement. (The new connection opens lazily with the next
+  // call, as it does for a broken connection outside a transaction.)
+  void EvictIfBroken() {
+    if (broken_) in_txn_ = false;
+  }
 
  private:
   sim::Task<sim::Result<DbReply>> Call(DbOp op);

@@ -34,6 +34,12 @@ enum class Compensation : uint8_t {
   // D-7 rung 1 (003:85): no delay message; a scheduled job scans old locked work orders.
   // Late by up to a period (F-50); every instance runs it (F-49).
   kScan,
+  // D-6 rung 5 (003:681-801): Seata AT. Submit is a @GlobalTransactional; order, ware and
+  // member are RMs whose local transactions are branches with undo logs, so any failure rolls
+  // every branch back (the TC drives it). Correct, but a branch's global row locks last until
+  // the global transaction ends, so orders touching one sku serialize (F-55, 003:793). No
+  // stock.locked message; ware's own writers of locked rows take @GlobalLock.
+  kSeataAt,
 };
 
 // D-8: how a service makes sure the message of a committed transaction reaches the broker.
@@ -133,6 +139,11 @@ struct SagaOptions {
   // D-7 rung 7 (003:133-135): the login interceptor lets /order/order/status/** through;
   // false: F-21, a listener's Feign call has no session and gets the login page instead.
   bool status_whitelist = true;
+  // kSeataAt: the local writers of rows a global transaction may hold (ware's unlock and
+  // deduction, the outbox's status update) take @GlobalLock. false: they write at once, and a
+  // global rollback that finds its row changed cannot undo it ("dirty", retried for ever, its
+  // global locks held).
+  bool seata_global_lock = true;
 
   // Timing. Defaults are the design values (003:91, 003:171).
   sim::Duration order_ttl = sim::Duration::Minutes(30);
@@ -141,6 +152,7 @@ struct SagaOptions {
   sim::Duration db_timeout = sim::Duration::Seconds(5);     // JDBC socket timeout
   sim::Duration mq_timeout = sim::Duration::Seconds(5);
   sim::Duration resend_interval = sim::Duration::Seconds(30);  // outbox scan
+  sim::Duration global_timeout = sim::Duration::Seconds(60);  // kSeataAt: timeoutMills
   sim::Duration unlock_scan = sim::Duration::Minutes(10);  // kScan: the job's cron period
   int64_t unlock_scanners = 1;  // kScan: ware instances, each running the job (F-49)
   sim::Duration close_stall = sim::Duration::Zero();  // F-19 knob: the close listener stalls

@@ -82,6 +82,7 @@ struct StatusReply {
 struct LockRequest {
   std::string order_sn;
   std::vector<OrderLine> lines;
+  std::string xid;  // Seata's TX_XID header (kSeataAt): the lock is a branch of it
 };
 
 // Deduct the locked stock of a paid order (lock_status 1 -> 3). Answers details deducted.
@@ -102,6 +103,7 @@ struct PointsRequest {
   int64_t member_id = 0;
   int64_t points = 0;
   std::string order_sn;
+  std::string xid;  // as LockRequest::xid
 };
 
 }  // namespace models::mall

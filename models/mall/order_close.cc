@@ -174,6 +174,7 @@ void BootOrderService(sim::Env env, OrderServiceConfig config) {
                               [st](ReturnPage p) { return HandleAlipayReturn(st, std::move(p)); });
   env.Serve<StatusRequest, StatusReply>(kStatusPort,
                                         [st](StatusRequest r) { return HandleStatus(st, r); });
+  MaybeServeSeataRm(&st->kit);
   env.Spawn(StartOrder(st));
 }
 

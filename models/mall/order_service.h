@@ -26,6 +26,10 @@
 //   committed transactions), partitions and loss towards db, redis, broker, ware and member.
 // Trace: order.submit_txn {sn, token, member, phase=begin|committed|aborted|unknown},
 //   order.status {sn, from, to, msg}, saga.* of service_kit.h.
+// Seata AT (compensation kSeataAt, D-6 rung 5): submit begins a global transaction at the TC,
+//   runs its local transaction through the RM proxy (a branch), passes the xid to ware and
+//   member, and ends it with a commit, or a rollback on any failure (the TC undoes every
+//   branch); the delay message is published only after the global commit.
 // Not modelled: the price check (F-59), sessions and the login interceptor beyond the status
 //   endpoint's whitelist (F-21: SagaOptions::status_whitelist), the seckill
 //   queue, the nightly reconciliation (mall_payment runs it; a two-hour day has no bill).
@@ -45,6 +49,7 @@ struct OrderServiceConfig {
   SagaOptions options;
   PaymentOptions payment;  // its alipay client config names the Alipay node
   int64_t listener_consumers = 2;  // Spring's listener concurrency (or instances)
+  sim::NodeId tc = 0;  // Seata's TC when SagaOptions::compensation is kSeataAt
 };
 
 void BootOrderService(sim::Env env, OrderServiceConfig config);

@@ -14,7 +14,9 @@ namespace models::mall {
 
 struct OrderState {
   OrderState(sim::Env e, OrderServiceConfig c)
-      : config(c), kit(e, c.db, c.broker, c.options, kMessageTable, c.redis) {}
+      : config(c), kit(e, c.db, c.broker, c.options, kMessageTable, c.redis) {
+    kit.tc = c.tc;
+  }
   OrderServiceConfig config;
   ServiceKit kit;
 };

@@ -87,16 +87,17 @@ sim::Task<sim::Result<int64_t>> InsertOrder(OrderState* st, db::SqlClient* sql, 
 
 // The remote steps between the inserts and the commit: the stock lock (D-6) and the points
 // deduction (F-17). An error means the transaction must roll back.
-sim::Task<sim::Result<void>> RemoteSteps(OrderState* st, SubmitRequest r, std::string sn) {
+sim::Task<sim::Result<void>> RemoteSteps(OrderState* st, SubmitRequest r, std::string sn,
+                                         std::string xid) {
   const SagaOptions& o = st->config.options;
-  LockRequest lock{sn, r.lines};
+  LockRequest lock{sn, r.lines, xid};
   sim::Result<int64_t> task = co_await Feign<int64_t>(
       st->kit.env, sim::Endpoint{st->config.ware, kLockPort}, std::move(lock), o.rpc_timeout,
       o.feign_duplicate_per_mille);
   // D-6 rung 1: separate transactions; the order commits whatever ware answered (003:499).
   if (!task.ok() && o.submit_txn == SubmitTxn::kRollbackOnFail) co_return task.error();
   if (r.use_points > 0) {
-    PointsRequest points{r.member_id, r.use_points, sn};
+    PointsRequest points{r.member_id, r.use_points, sn, xid};
     sim::Result<bool> p = co_await Feign<bool>(
         st->kit.env, sim::Endpoint{st->config.member, kPointsPort}, std::move(points),
         o.rpc_timeout, 0);
@@ -108,6 +109,16 @@ sim::Task<sim::Result<void>> RemoteSteps(OrderState* st, SubmitRequest r, std::s
 void TraceTxn(OrderState* st, const std::string& sn, const SubmitRequest& r, const char* phase) {
   st->kit.env.Trace("order.submit_txn", {{"sn", sn}, {"token", r.token},
                                          {"member", r.member_id}, {"phase", phase}});
+}
+
+// D-6 rung 5: the end of the @GlobalTransactional. Answers whether the global transaction
+// committed; on failure the TC rolls every branch back. Only called inside one (an await
+// costs scheduler events, so the default design's schedule stays as it was).
+sim::Task<sim::Result<bool>> EndGlobal(OrderState* st, std::string xid, bool commit) {
+  sim::Result<seata::GlobalStatus> s = co_await seata::GlobalEnd(
+      st->kit.env, st->kit.tc, xid, commit, st->config.options.rpc_timeout);
+  if (!s.ok()) co_return s.error();
+  co_return *s == seata::GlobalStatus::kCommitted;
 }
 
 }  // namespace
@@ -129,7 +140,18 @@ sim::Task<sim::Result<SubmitReply>> HandleSubmit(OrderState* st, SubmitRequest r
   const std::string sn = NewId(&st->kit, "sn-");
   int64_t amount = 0;
   for (const OrderLine& line : r.lines) amount += SkuPrice(line.sku_id) * line.quantity;
-  db::SimSqlClient* sql = AcquireSql(&st->kit);
+  std::string xid;  // D-6 rung 5: @GlobalTransactional begins before the local transaction
+  if (st->kit.tc != 0) {
+    sim::Result<std::string> g = co_await seata::GlobalBegin(
+        st->kit.env, st->kit.tc, "submitOrder", st->config.options.global_timeout,
+        st->config.options.rpc_timeout);
+    if (!g.ok()) co_return sim::MakeError(sim::Errc::kRejected, "global begin: " + g.error().ToString());
+    xid = *g;
+  }
+  db::SimSqlClient* pooled = AcquireSql(&st->kit);
+  std::optional<seata::AtConnection> slot;
+  db::SqlClient* sql = pooled;
+  if (!xid.empty()) sql = SeataWrap(&st->kit, pooled, &slot, xid);
   sim::Result<void> begin = co_await sql->Begin();
   sim::Result<int64_t> id = sim::MakeError(sim::Errc::kUnavailable, "no transaction");
   if (begin.ok()) {
@@ -137,7 +159,7 @@ sim::Task<sim::Result<SubmitReply>> HandleSubmit(OrderState* st, SubmitRequest r
     id = co_await InsertOrder(st, sql, r, sn, amount);
   }
   sim::Result<void> steps = sim::MakeError(sim::Errc::kUnavailable, "not run");
-  if (id.ok()) steps = co_await RemoteSteps(st, r, sn);
+  if (id.ok()) steps = co_await RemoteSteps(st, r, sn, xid);
   const nlohmann::json body = {{"type", "order_create"}, {"order_sn", sn},
                                {"order_id", id.ok() ? *id : 0}};
   const OutMessage created{"order-create:" + sn, kOrderExchange, kKeyOrderCreate, body.dump()};
@@ -146,16 +168,32 @@ sim::Task<sim::Result<SubmitReply>> HandleSubmit(OrderState* st, SubmitRequest r
   if (!logged.ok()) {
     sim::Result<void> rb = co_await sql->Rollback();
     (void)rb;
-    ReleaseSql(&st->kit, sql);
+    ReleaseSql(&st->kit, pooled);
+    if (!xid.empty()) {
+      sim::Result<bool> ended = co_await EndGlobal(st, xid, false);
+      (void)ended;
+    }
     if (begin.ok()) TraceTxn(st, sn, r, "aborted");
     co_return sim::MakeError(sim::Errc::kRejected, "submit failed: " + logged.error().ToString());
   }
   sim::Result<void> commit = co_await sql->Commit();
-  ReleaseSql(&st->kit, sql);
+  ReleaseSql(&st->kit, pooled);
   if (!commit.ok()) {
     const bool unknown = commit.error().Indeterminate();
+    if (!xid.empty()) {
+      sim::Result<bool> ended = co_await EndGlobal(st, xid, false);
+      (void)ended;
+    }
     TraceTxn(st, sn, r, unknown ? "unknown" : "aborted");
     co_return commit.error();
+  }
+  sim::Result<bool> global = true;
+  if (!xid.empty()) global = co_await EndGlobal(st, xid, true);
+  if (!global.ok() || !*global) {
+    // The TC rolled the branches back (or will, at the global timeout, if it never heard).
+    TraceTxn(st, sn, r, global.ok() ? "aborted" : "unknown");
+    if (!global.ok()) co_return global.error();
+    co_return sim::MakeError(sim::Errc::kRejected, "global transaction rolled back");
   }
   TraceTxn(st, sn, r, "committed");
   if (st->config.options.token_check == TokenCheck::kDeleteAfter) {

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "models/db/db_error.h"
+#include "models/db/mall_catalog.h"
 #include "models/mall/mall_tables.h"
 #include "models/redis/scripts.h"
 
@@ -12,35 +13,46 @@ namespace models::mall {
 
 using namespace sim::literals;
 
-namespace {
-
-// A free client of a pool, or a new one made with `args` (a pool grows as needed).
-template <class Client, class... Args>
-Client* TakeFrom(std::vector<std::unique_ptr<Client>>* all, std::vector<Client*>* free,
-                 Args... args) {
-  if (!free->empty()) {
-    Client* c = free->back();
-    free->pop_back();
-    return c;
-  }
-  all->push_back(std::make_unique<Client>(args...));
-  return all->back().get();
+const std::vector<db::TableDef>& SeataCatalog() {
+  static const std::vector<db::TableDef> catalog = [] {
+    db::MallCatalogOptions o;
+    o.seata_undo_log = true;
+    return db::MallTables(o);
+  }();
+  return catalog;
 }
 
-}  // namespace
+seata::AtContext SeataContext(ServiceKit* kit, std::string schema) {
+  seata::AtContext c{kit->env, kit->tc, std::move(schema), &SeataCatalog()};
+  c.rpc_timeout = kit->options.rpc_timeout;
+  return c;
+}
+
+void MaybeServeSeataRm(ServiceKit* kit) {
+  if (kit->options.compensation != Compensation::kSeataAt) return;
+  seata::RmConfig rm{kit->db, kit->options.db_timeout, &SeataCatalog()};
+  seata::ServeAtResource(kit->env, rm);
+}
+
+db::SqlClient* SeataWrap(ServiceKit* kit, db::SimSqlClient* pooled,
+                         std::optional<seata::AtConnection>* slot, std::string xid) {
+  if (kit->tc == 0) return pooled;
+  if (xid.empty() && !kit->options.seata_global_lock) return pooled;
+  slot->emplace(pooled, SeataContext(kit, kit->outbox.schema), std::move(xid));
+  return &**slot;
+}
 
 db::SimSqlClient* AcquireSql(ServiceKit* kit) {
-  return TakeFrom(&kit->sql_all, &kit->sql_free, kit->env, kit->db, kit->options.db_timeout);
+  return kit->sql_pool.Take(kit->env, kit->db, kit->options.db_timeout);
 }
 
-void ReleaseSql(ServiceKit* kit, db::SimSqlClient* sql) { kit->sql_free.push_back(sql); }
+void ReleaseSql(ServiceKit* kit, db::SimSqlClient* sql) { kit->sql_pool.Give(sql); }
 
 redis::SimRedisClient* AcquireRedis(ServiceKit* kit) {
-  return TakeFrom(&kit->redis_all, &kit->redis_free, kit->env, kit->redis,
-                  kit->options.rpc_timeout);
+  return kit->redis_pool.Take(kit->env, kit->redis, kit->options.rpc_timeout);
 }
 
-void ReleaseRedis(ServiceKit* kit, redis::SimRedisClient* c) { kit->redis_free.push_back(c); }
+void ReleaseRedis(ServiceKit* kit, redis::SimRedisClient* c) { kit->redis_pool.Give(c); }
 
 std::string NewId(ServiceKit* kit, const std::string& prefix) {
   const uint64_t r = kit->env.rng().Next() & 0xffffffffULL;
@@ -128,6 +140,8 @@ sim::Task<sim::Result<mq::ChannelId>> TakeChannel(ServiceKit* kit) {
 }
 
 // Marks the outbox row: 1 sent, 2 error (returned). Best effort: the resend loop covers a miss.
+// Under Seata AT the row may belong to a global transaction still able to roll back (its
+// insert's undo would find the row changed: dirty), so the update takes @GlobalLock.
 sim::Task<void> MarkRow(ServiceKit* kit, std::string id, int64_t status) {
   db::SimSqlClient* sql = AcquireSql(kit);
   db::UpdateStmt u{kit->outbox,
@@ -135,7 +149,9 @@ sim::Task<void> MarkRow(ServiceKit* kit, std::string id, int64_t status) {
                     db::SetClause::Assign("update_time", Millis(kit->env.Now()))},
                    {{"message_id", id}},
                    db::Guard::Cmp("message_status", db::CmpOp::kEq, db::Value(0))};
-  (void)co_await sql->Update(std::move(u));
+  std::optional<seata::AtConnection> slot;
+  db::SqlClient* conn = SeataWrap(kit, sql, &slot, "");
+  (void)co_await conn->Update(std::move(u));
   ReleaseSql(kit, sql);
 }
 

@@ -17,6 +17,7 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -24,6 +25,8 @@
 #include "models/mall/mall_options.h"
 #include "models/mq/sim_broker_client.h"
 #include "models/redis/sim_redis_client.h"
+#include "models/seata/at_connection.h"
+#include "sim/client_pool.h"
 #include "sim/env.h"
 
 namespace models::mall {
@@ -45,14 +48,13 @@ struct ServiceKit {
   sim::Endpoint db;
   sim::Endpoint broker;
   sim::Endpoint redis;  // unset for a service that does not use Redis
+  sim::NodeId tc = 0;   // Seata's TC (compensation kSeataAt); 0: none
   SagaOptions options;
   db::TableName outbox;  // the service's mq_message table
   std::unique_ptr<mq::SimBrokerClient> mq;
-  std::vector<std::unique_ptr<db::SimSqlClient>> sql_all;
-  std::vector<db::SimSqlClient*> sql_free;
+  sim::ClientPool<db::SimSqlClient> sql_pool;
   std::vector<mq::ChannelId> channels_free;
-  std::vector<std::unique_ptr<redis::SimRedisClient>> redis_all;
-  std::vector<redis::SimRedisClient*> redis_free;
+  sim::ClientPool<redis::SimRedisClient> redis_pool;
   uint64_t next_id = 1;
 };
 
@@ -64,6 +66,18 @@ void ReleaseSql(ServiceKit* kit, db::SimSqlClient* sql);
 // REQUIRES: kit->redis is set; released with ReleaseRedis.
 redis::SimRedisClient* AcquireRedis(ServiceKit* kit);
 void ReleaseRedis(ServiceKit* kit, redis::SimRedisClient* c);
+
+// The mall's tables with Seata's undo_log, as the RMs' table meta.
+const std::vector<db::TableDef>& SeataCatalog();
+// The RM context of a service whose tables live in `schema`. REQUIRES: kit->tc is set.
+seata::AtContext SeataContext(ServiceKit* kit, std::string schema);
+// Boots the service's RM endpoint when the saga runs on Seata AT.
+void MaybeServeSeataRm(ServiceKit* kit);
+// The connection a request's statements go through: `pooled` itself, or under Seata AT
+// (kit->tc set) the RM's proxy of it built in `slot`: a branch of `xid`, or @GlobalLock when
+// `xid` is empty. REQUIRES: slot outlives the returned pointer's use.
+db::SqlClient* SeataWrap(ServiceKit* kit, db::SimSqlClient* pooled,
+                         std::optional<seata::AtConnection>* slot, std::string xid);
 
 // A unique id for this incarnation's objects (order sn, request ids): node, random, counter.
 std::string NewId(ServiceKit* kit, const std::string& prefix);

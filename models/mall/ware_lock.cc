@@ -109,7 +109,11 @@ sim::Task<sim::Result<int64_t>> LockAll(WareState* st, db::SqlClient* sql, LockR
 sim::Task<sim::Result<int64_t>> LockOnce(WareState* st, LockRequest r) {
   const SagaOptions& o = st->config.options;
   const bool single = o.lock_txn == LockTxn::kSingle;
-  db::SimSqlClient* sql = AcquireSql(&st->kit);
+  db::SimSqlClient* pooled = AcquireSql(&st->kit);
+  // D-6 rung 5: inside a global transaction the lock's local transaction is a Seata branch.
+  std::optional<seata::AtConnection> slot;
+  db::SqlClient* sql = pooled;
+  if (!r.xid.empty()) sql = SeataWrap(&st->kit, pooled, &slot, r.xid);
   sim::Result<void> begin;
   if (single) begin = co_await sql->Begin();
   std::vector<int64_t> details;
@@ -126,19 +130,21 @@ sim::Task<sim::Result<int64_t>> LockOnce(WareState* st, LockRequest r) {
   sim::Result<void> end;
   if (!task.ok() || !logged.ok()) {
     if (single) end = co_await sql->Rollback();
-    ReleaseSql(&st->kit, sql);
+    ReleaseSql(&st->kit, pooled);
     if (!task.ok()) co_return task.error();
     co_return logged.error();
   }
   if (single) end = co_await sql->Commit();
-  ReleaseSql(&st->kit, sql);
+  ReleaseSql(&st->kit, pooled);
   if (!end.ok()) co_return end.error();
   if (after_all) co_await PublishCommitted(&st->kit, m);
   co_return task;
 }
 
 sim::Task<sim::Result<int64_t>> HandleDeduct(WareState* st, DeductRequest r) {
-  db::SimSqlClient* sql = AcquireSql(&st->kit);
+  db::SimSqlClient* pooled = AcquireSql(&st->kit);
+  std::optional<seata::AtConnection> slot;  // D-6 rung 5: the deduction takes @GlobalLock
+  db::SqlClient* sql = SeataWrap(&st->kit, pooled, &slot, "");
   db::SelectStmt s{kTaskTable, {{"order_sn", r.order_sn}}, db::Guard::True(), false};
   sim::Result<std::vector<db::Row>> tasks = co_await sql->Select(std::move(s));
   int64_t deducted = 0;
@@ -180,7 +186,7 @@ sim::Task<sim::Result<int64_t>> HandleDeduct(WareState* st, DeductRequest r) {
       if (!end.ok()) out = end.error();
     }
   }
-  ReleaseSql(&st->kit, sql);
+  ReleaseSql(&st->kit, pooled);
   if (!out.ok()) co_return out;
   co_return deducted;
 }
@@ -245,6 +251,7 @@ void BootWareService(sim::Env env, WareServiceConfig config) {
                                     [st](DeductRequest r) { return HandleDeduct(st, r); });
   env.Serve<IntakeRequest, int64_t>(kIntakePort,
                                     [st](IntakeRequest r) { return HandleIntake(st, r); });
+  MaybeServeSeataRm(&st->kit);
   env.Spawn(StartWare(st));
 }
 

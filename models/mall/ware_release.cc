@@ -154,7 +154,9 @@ sim::Task<bool> HandleRelease(WareState* st, std::string body, std::string msg) 
   const nlohmann::json j = nlohmann::json::parse(body, nullptr, false);
   if (j.is_discarded()) co_return true;
   const std::string type = j.value("type", std::string());
-  db::SimSqlClient* sql = AcquireSql(&st->kit);
+  db::SimSqlClient* pooled = AcquireSql(&st->kit);
+  std::optional<seata::AtConnection> slot;  // D-6 rung 5: the unlock takes @GlobalLock
+  db::SqlClient* sql = SeataWrap(&st->kit, pooled, &slot, "");
   Handled h = Handled::kDone;
   if (type == "stock_locked") {
     h = co_await HandleStockLocked(st, sql, j, msg);
@@ -168,7 +170,7 @@ sim::Task<bool> HandleRelease(WareState* st, std::string body, std::string msg) 
   } else if (type == "order_release") {
     h = co_await HandleOrderRelease(st, sql, j.value("order_sn", std::string()), msg);
   }
-  ReleaseSql(&st->kit, sql);
+  ReleaseSql(&st->kit, pooled);
   co_return h == Handled::kDone;
 }
 

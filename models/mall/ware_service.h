@@ -24,6 +24,9 @@
 // D-7 rung 1 (compensation kScan): no stock.locked message; `unlock_scanners` cron jobs (one per
 //   ware instance, all firing at each multiple of unlock_scan) hand the work orders older than
 //   stock_ttl with locked details to the delay path's rule.
+// D-6 rung 5 (compensation kSeataAt): no stock.locked message; a lock carrying an xid runs
+//   through Seata's RM proxy as a branch (undone by the TC when the global transaction rolls
+//   back), and the unlock and the deduction take @GlobalLock (SagaOptions::seata_global_lock).
 // Not modelled: the has-stock query, fares.
 
 #include "models/mall/mall_options.h"
@@ -39,6 +42,7 @@ struct WareServiceConfig {
   sim::Endpoint redis;
   SagaOptions options;
   int64_t listener_consumers = 2;
+  sim::NodeId tc = 0;  // Seata's TC when SagaOptions::compensation is kSeataAt
 };
 
 void BootWareService(sim::Env env, WareServiceConfig config);

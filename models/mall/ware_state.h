@@ -12,7 +12,10 @@
 namespace models::mall {
 
 struct WareState {
-  WareState(sim::Env e, WareServiceConfig c) : config(c), kit(e, c.db, c.broker, c.options, kWareMessageTable, c.redis) {}
+  WareState(sim::Env e, WareServiceConfig c)
+      : config(c), kit(e, c.db, c.broker, c.options, kWareMessageTable, c.redis) {
+    kit.tc = c.tc;
+  }
   WareServiceConfig config;
   ServiceKit kit;
   std::set<std::string> locking;  // order sns with a lock call in progress (D-15)

@@ -151,6 +151,7 @@ models::db::MallCatalogOptions MallCatalogFromVariants(const RunEnv& env) {
     options.payment_info_keys = models::db::PaymentInfoKeys::kOrderSn;
   }
   options.task_order_sn_unique = env.Variant("ware.lock_idempotency") == "unique_index";
+  options.seata_undo_log = env.Variant("saga.compensation") == "seata_at";
   return options;
 }
 

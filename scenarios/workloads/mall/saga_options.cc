@@ -12,10 +12,15 @@ std::vector<VariantSpec> SagaVariants() {
        "D-5: anti-resubmit token; get_then_del = F-14, delete_after = F-13, none = no token"},
       {"order.submit_txn", {"rollback_on_fail", "local_only"}, "rollback_on_fail",
        "D-6: a failed stock lock rolls the order back; local_only = rung 1, the order commits anyway (003:499)"},
-      {"saga.compensation", {"reliable_message", "scan", "none"}, "reliable_message",
+      {"saga.compensation", {"reliable_message", "scan", "none", "seata_at"}, "reliable_message",
        "D-6/D-7: stock.locked delay message + release listener; scan = D-7 rung 1, a scheduled "
        "job every unlock_scan_ms on each of unlock_scanners instances (F-49, F-50: late); none = "
-       "local transactions only (F-16, F-17 leak)"},
+       "local transactions only (F-16, F-17 leak); seata_at = D-6 rung 5, Seata AT global "
+       "transactions (correct, but orders on one sku serialize on its global lock, F-55)"},
+      {"saga.seata_global_lock", {"on", "off"}, "on",
+       "D-6 rung 5 with saga.compensation=seata_at: ware's unlock and deduction and the outbox "
+       "update take @GlobalLock; off = they write rows a global transaction may still roll back, "
+       "whose undo then finds dirty data and never completes"},
       {"mq.reliable", {"outbox", "confirms", "none"}, "outbox",
        "D-8: mq_message log + confirms + resend; confirms = no log (F-39 on crash); none = fire and forget (F-39, F-40)"},
       {"mq.ack", {"manual", "auto"}, "manual", "D-8 rung 3: auto-ack loses a message whose handling fails (F-20)"},
@@ -81,7 +86,8 @@ mall::SagaOptions SagaOptionsFrom(const RunEnv& env) {
       env, "saga.compensation",
       {{"reliable_message", mall::Compensation::kReliableMessage},
        {"scan", mall::Compensation::kScan},
-       {"none", mall::Compensation::kNone}});
+       {"none", mall::Compensation::kNone},
+       {"seata_at", mall::Compensation::kSeataAt}});
   o.reliable = Pick<mall::Reliable>(env, "mq.reliable",
                                     {{"outbox", mall::Reliable::kOutbox},
                                      {"confirms", mall::Reliable::kConfirms},
@@ -123,6 +129,7 @@ mall::SagaOptions SagaOptionsFrom(const RunEnv& env) {
       {{"status_guard", mall::CloseGuard::kStatusGuard}, {"check_then_act", mall::CloseGuard::kCheckThenAct}});
   o.release_other = env.Variant("order.release_other") == "on";
   o.status_whitelist = env.Variant("order.login_whitelist") == "on";
+  o.seata_global_lock = env.Variant("saga.seata_global_lock") == "on";
   o.order_ttl = sim::Duration::Millis(env.Int("order_ttl_ms"));
   o.stock_ttl = sim::Duration::Millis(env.Int("stock_ttl_ms"));
   o.rpc_timeout = sim::Duration::Millis(env.Int("rpc_timeout_ms"));

@@ -26,6 +26,8 @@ std::vector<ParamSpec> MallOrderParams() {
       Ms("order_ttl_ms", 1000, kDayMs, 1'800'000, "order.delay.queue TTL (design 30 min, notes' test 60 s)"),
       Ms("stock_ttl_ms", 1000, kDayMs, 3'000'000, "stock.delay.queue TTL (design 50 min, notes' test 120 s)"),
       Ms("think_ms", 1, kDayMs, 600'000, "mean pause between a user's shopping sessions"),
+      Ms("confirm_read_ms_max", 1, kDayMs, 60'000,
+         "longest time a user reads the confirm page before submitting (at least min(5 s, this))"),
       Ms("pay_delay_ms_min", 0, kDayMs, 0, "least delay between submit and pay"),
       Ms("pay_delay_ms_max", 0, kDayMs, 2'400'000, "most delay between submit and pay (beyond the order TTL: too late)"),
       Ms("cancel_delay_ms_max", 0, kDayMs, 1'200'000, "most delay between submit and a buyer's cancel"),

@@ -136,7 +136,8 @@ sim::Task<void> MallUser(sim::Env env, MallUserConfig c, int64_t member, const b
       Complete(env, op, token.error(), {{"member", member}});
     } else {
       env.history().Complete(op, sim::OpType::kOk, {{"token", *token}}, env.Now());
-      co_await env.Sleep(env.rng().Uniform(5_s, 60_s));  // reading the confirm page
+      const sim::Duration read_min = std::min(sim::Duration(5_s), c.confirm_read_max);
+      co_await env.Sleep(env.rng().Uniform(read_min, c.confirm_read_max));  // the confirm page
       const int64_t points = Chance(env, c.points_per_mille) ? env.rng().Uniform(1, 100) : 0;
       mall::SubmitRequest req{member, *token, PickLines(env, c), points};
       if (Chance(env, c.double_click_per_mille)) env.Spawn(DoubleClick(env, c, req));

@@ -17,6 +17,7 @@ struct MallUserConfig {
   int64_t items_max = 3;
   int64_t quantity_max = 3;
   sim::Duration think = sim::Duration::Minutes(10);
+  sim::Duration confirm_read_max = sim::Duration::Seconds(60);  // a flash sale: well under 5 s
   sim::Duration pay_delay_min = sim::Duration::Zero();
   sim::Duration pay_delay_max = sim::Duration::Minutes(40);
   sim::Duration cancel_delay_max = sim::Duration::Minutes(20);

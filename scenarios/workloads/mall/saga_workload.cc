@@ -20,6 +20,7 @@
 #include "models/mq/broker_server.h"
 #include "models/redis/redis_model.h"
 #include "models/redis/redis_server.h"
+#include "models/seata/tc_server.h"
 #include "scenarios/workloads/mall/pay_workload.h"
 #include "scenarios/workloads/mall/saga_options.h"
 #include "scenarios/workloads/mall/saga_snapshot.h"
@@ -53,7 +54,10 @@ class MallOrderWorkload final : public Workload {
     BootMiddleware();
     BootServices(env);
     env.world->StartAll();
-    return {"mysql", "redis", "rabbitmq", "order", "ware", "member", "alipay"};
+    std::vector<std::string> targets = {"mysql", "redis", "rabbitmq", "order",
+                                        "ware",  "member", "alipay"};
+    if (seata_ != nullptr) targets.push_back("seata");
+    return targets;
   }
 
   void StartClients(RunEnv& env) override {
@@ -140,17 +144,20 @@ class MallOrderWorkload final : public Workload {
   // Boot closures read the peers' node ids when they run (at StartAll), after every AddNode.
   void BootServices(RunEnv& env) {
     consumers_ = env.Int("listener_consumers");
+    if (options_.compensation == mall::Compensation::kSeataAt) {
+      seata_ = &world_->AddNode("seata", [](sim::Env e) { models::seata::BootSeataServer(e, {}); });
+    }
     order_ = &world_->AddNode("order", [this](sim::Env e) {
-      mall::OrderServiceConfig c{Db(),     Broker(),  Redis(), ware_->id(), member_->id(),
-                                 options_, payment_, consumers_};
+      mall::OrderServiceConfig c{Db(),     Broker(),  Redis(),    ware_->id(), member_->id(),
+                                 options_, payment_, consumers_, Tc()};
       mall::BootOrderService(e, c);
     });
     ware_ = &world_->AddNode("ware", [this](sim::Env e) {
-      mall::WareServiceConfig c{Db(), Broker(), order_->id(), Redis(), options_, consumers_};
+      mall::WareServiceConfig c{Db(), Broker(), order_->id(), Redis(), options_, consumers_, Tc()};
       mall::BootWareService(e, c);
     });
     member_ = &world_->AddNode("member", [this](sim::Env e) {
-      mall::BootMemberService(e, mall::MemberServiceConfig{Db(), options_});
+      mall::BootMemberService(e, mall::MemberServiceConfig{Db(), options_, Tc()});
     });
     users_ = &world_->AddNode("users");
     BootPaymentPlatform(env);
@@ -175,6 +182,7 @@ class MallOrderWorkload final : public Workload {
   sim::Endpoint Db() const { return sim::Endpoint{mysql_->id(), kDbPort}; }
   sim::Endpoint Broker() const { return sim::Endpoint{rabbit_->id(), kAmqpPort}; }
   sim::Endpoint Redis() const { return sim::Endpoint{redis_node_->id(), kRedisPort}; }
+  sim::NodeId Tc() const { return seata_ == nullptr ? 0 : seata_->id(); }
 
   MallUserConfig UserConfig(RunEnv& env) const {
     MallUserConfig c;
@@ -186,6 +194,7 @@ class MallOrderWorkload final : public Workload {
     c.items_max = env.Int("items_max");
     c.quantity_max = env.Int("quantity_max");
     c.think = sim::Duration::Millis(env.Int("think_ms"));
+    c.confirm_read_max = sim::Duration::Millis(env.Int("confirm_read_ms_max"));
     c.pay_delay_min = sim::Duration::Millis(env.Int("pay_delay_ms_min"));
     c.pay_delay_max = sim::Duration::Millis(std::max(env.Int("pay_delay_ms_max"),
                                                      env.Int("pay_delay_ms_min")));
@@ -203,6 +212,7 @@ class MallOrderWorkload final : public Workload {
     for (sim::Node* n : {mysql_, redis_node_, rabbit_, order_, ware_, member_, alipay_node_}) {
       if (!n->up() || n->paused()) return false;
     }
+    if (seata_ != nullptr && (!seata_->up() || seata_->paused())) return false;
     return SagaQueuesIdle(*broker_) && UnsentOutboxRows(*db_) == 0;
   }
 
@@ -225,6 +235,7 @@ class MallOrderWorkload final : public Workload {
   sim::Node* member_ = nullptr;
   sim::Node* users_ = nullptr;
   sim::Node* alipay_node_ = nullptr;
+  sim::Node* seata_ = nullptr;  // Seata's TC, with saga.compensation=seata_at
   bool stop_ = false;
   sim::Instant next_converge_check_;
   bool converged_ = false;

@@ -3,13 +3,15 @@
 // a transaction whose connection broke is never silently continued in autocommit; a server crash
 // rolls back what was in flight while committed data survives the restart, and a restarted
 // server answers "connection lost"; a crashed client node leaves no waiter and no lock behind;
-// a session abandoned behind a partition keeps its locks until wait_timeout.
+// a session abandoned behind a partition keeps its locks until wait_timeout; a pool evicts a
+// connection lost inside a transaction.
 
 #include <catch2/catch.hpp>
 
 #include <string>
 #include <vector>
 
+#include "sim/client_pool.h"
 #include "tests/models/db/sim_db_fixture.h"
 
 namespace models::db {
@@ -73,6 +75,34 @@ TEST_CASE("a partition ends a call in kTimeout and breaks the connection") {
   CHECK(connections == 2);
   CHECK(db.Committed(1)[kStock] == Value(11));  // the cut COMMIT never applied
   CHECK(db.TraceHas("db.session_closed"));
+}
+
+// A pooled connection whose COMMIT was cut: handed back to the pool, it is evicted (Hikari's
+// validation), so the next borrower's statement runs on a new connection.
+sim::Task<void> PooledAfterCutCommit(sim::Env env, sim::Endpoint db, Log* log) {
+  sim::ClientPool<SimSqlClient> pool;
+  SimSqlClient* sql = pool.Take(env, db, 1_s);
+  log->push_back(ShowResult(co_await sql->Begin()));
+  const std::vector<sim::NodeId> client{env.id()}, server{db.node};
+  env.net().Partition(client, server);
+  log->push_back(ShowResult(co_await sql->Commit()));
+  env.net().Heal();
+  pool.Give(sql);
+  SimSqlClient* next = pool.Take(env, db, 1_s);
+  log->push_back(next == sql ? "same client" : "another client");
+  const sim::Result<std::optional<Row>> row = co_await next->Get(kSimSku, 1, false);
+  log->push_back(row.ok() ? "read" : ShowResult(row));
+  log->push_back(std::to_string(next->connections_opened()));
+}
+
+TEST_CASE("a pool evicts a connection lost inside a transaction") {
+  SimDb db(8);
+  SeedSku(db.model, 10);
+  sim::Node& c = db.AddClient("c");
+  Log log;
+  c.Spawn(PooledAfterCutCommit(c.env(), db.endpoint(), &log));
+  db.world.RunFor(30_s);
+  CHECK(log == Log{"ok", "err:timeout:none", "same client", "read", "2"});
 }
 
 sim::Task<void> AcrossServerCrash(sim::Env env, sim::Endpoint db, sim::Node* server, Log* log) {
