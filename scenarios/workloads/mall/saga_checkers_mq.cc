@@ -30,8 +30,8 @@ int64_t Steps(const nlohmann::json& fates, const std::string& msg, const char* s
 Verdict CheckNoSilentLoss(const std::string& name, const CheckInput& in, const SagaView& v) {
   const nlohmann::json& fates = v.snapshot->at("fates");
   size_t committed = 0;
-  for (const auto& e : *v.events) {
-    if (e.value("name", std::string()) != "saga.msg_committed") continue;
+  for (const nlohmann::json* ep : v.Events({"saga.msg_committed"})) {
+    const nlohmann::json& e = *ep;
     ++committed;
     const std::string msg = e.value("msg", std::string());
     if (Steps(fates, msg, "enqueued") > 0) continue;
@@ -47,7 +47,8 @@ Verdict CheckNoSilentLoss(const std::string& name, const CheckInput& in, const S
 
 Verdict CheckEffectAtMostOnce(const std::string& name, const CheckInput& in, const SagaView& v) {
   std::map<std::string, int64_t> effects;  // msg + object -> times applied
-  for (const auto& e : *v.events) {
+  for (const nlohmann::json* ep : v.Events({"ware.detail", "ware.payload_unlock", "order.status"})) {
+    const nlohmann::json& e = *ep;
     const std::string ev = e.value("name", std::string());
     const std::string msg = e.value("msg", std::string());
     if (msg.empty()) continue;

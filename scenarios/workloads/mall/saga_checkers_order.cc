@@ -19,8 +19,9 @@ constexpr int64_t kCancelled = 4;
 
 Verdict CheckOnePerToken(const std::string& name, const CheckInput& in, const SagaView& v) {
   std::map<std::string, std::string> token_of;  // sn -> token, from the submit transactions
-  for (const auto& e : *v.events) {
-    if (e.value("name", std::string()) == "order.submit_txn" && e.value("phase", std::string()) == "begin") {
+  for (const nlohmann::json* ep : v.Events({"order.submit_txn"})) {
+    const nlohmann::json& e = *ep;
+    if (e.value("phase", std::string()) == "begin") {
       token_of[e.value("sn", std::string())] = e.value("token", std::string());
     }
   }
@@ -42,8 +43,8 @@ Verdict CheckOnePerToken(const std::string& name, const CheckInput& in, const Sa
 
 Verdict CheckOrderStateMachine(const std::string& name, const CheckInput& in, const SagaView& v) {
   std::map<std::string, std::vector<int64_t>> moves;  // sn -> the statuses it moved to
-  for (const auto& e : *v.events) {
-    if (e.value("name", std::string()) != "order.status") continue;
+  for (const nlohmann::json* ep : v.Events({"order.status"})) {
+    const nlohmann::json& e = *ep;
     const std::string sn = e.value("sn", std::string());
     const int64_t from = e.value("from", int64_t{-1});
     moves[sn].push_back(e.value("to", int64_t{-1}));

@@ -122,8 +122,8 @@ Verdict CheckNoOversell(const std::string& name, const CheckInput& in, const Sag
 Verdict CheckDetailStateMachine(const std::string& name, const CheckInput& in, const SagaView& v) {
   std::map<int64_t, int64_t> moves;
   std::map<int64_t, int64_t> last_to;
-  for (const auto& e : *v.events) {
-    if (e.value("name", std::string()) != "ware.detail") continue;
+  for (const nlohmann::json* ep : v.Events({"ware.detail"})) {
+    const nlohmann::json& e = *ep;
     const int64_t id = e.value("detail", int64_t{0});
     const int64_t from = e.value("from", int64_t{0});
     last_to[id] = e.value("to", int64_t{0});
@@ -147,8 +147,9 @@ Verdict CheckDetailStateMachine(const std::string& name, const CheckInput& in, c
 
 Verdict CheckBoundedRelease(const std::string& name, const CheckInput& in, const SagaView& v) {
   std::map<int64_t, int64_t> unlocked_at;  // detail -> event time
-  for (const auto& e : *v.events) {
-    if (e.value("name", std::string()) == "ware.detail" && e.value("to", int64_t{0}) == kUnlocked) {
+  for (const nlohmann::json* ep : v.Events({"ware.detail"})) {
+    const nlohmann::json& e = *ep;
+    if (e.value("to", int64_t{0}) == kUnlocked) {
       unlocked_at.emplace(e.value("detail", int64_t{0}), e.value("t_ms", int64_t{0}));
     }
   }
@@ -175,7 +176,8 @@ Verdict CheckBoundedRelease(const std::string& name, const CheckInput& in, const
 }
 
 Verdict CheckNoPrematureUnlock(const std::string& name, const CheckInput& in, const SagaView& v) {
-  for (const auto& e : *v.events) {
+  for (const nlohmann::json* ep : v.Events({"ware.detail", "ware.payload_unlock"})) {
+    const nlohmann::json& e = *ep;
     const std::string ev = e.value("name", std::string());
     const bool unlock = (ev == "ware.detail" && e.value("to", int64_t{0}) == kUnlocked) ||
                         ev == "ware.payload_unlock";
@@ -210,8 +212,8 @@ Verdict CheckPaidHoldsStock(const std::string& name, const CheckInput& in, const
 Verdict CheckFailedLockAtomic(const std::string& name, const CheckInput& in, const SagaView& v) {
   std::set<std::string> failed;
   std::set<std::string> succeeded;
-  for (const auto& e : *v.events) {
-    if (e.value("name", std::string()) != "ware.lock") continue;
+  for (const nlohmann::json* ep : v.Events({"ware.lock"})) {
+    const nlohmann::json& e = *ep;
     const std::string sn = e.value("sn", std::string());
     if (e.value("ok", int64_t{0}) == 1 || e.value("definite", int64_t{1}) == 0) {
       succeeded.insert(sn);

@@ -3,6 +3,7 @@
 
 #include "scenarios/workloads/mall/saga_checkers_util.h"
 
+#include <algorithm>
 #include <memory>
 
 #include "scenarios/workloads/mall/saga_checkers.h"
@@ -131,6 +132,25 @@ SagaView::SagaView(const nlohmann::json& snap) : snapshot(&snap) {
   for (const auto& r : snap.at("initial_stock")) initial[{I(r, "sku"), I(r, "ware")}] += I(r, "stock");
   static const nlohmann::json kEmpty = nlohmann::json::array();
   events = snap.contains("events") ? &snap.at("events") : &kEmpty;
+  for (size_t i = 0; i < events->size(); ++i) {
+    const nlohmann::json& e = (*events)[i];
+    auto n = e.find("name");
+    if (n != e.end() && n->is_string()) events_named[n->get_ref<const std::string&>()].push_back(i);
+  }
+}
+
+std::vector<const nlohmann::json*> SagaView::Events(
+    std::initializer_list<std::string_view> names) const {
+  std::vector<size_t> at;
+  for (std::string_view name : names) {
+    auto it = events_named.find(name);
+    if (it != events_named.end()) at.insert(at.end(), it->second.begin(), it->second.end());
+  }
+  if (names.size() > 1) std::sort(at.begin(), at.end());
+  std::vector<const nlohmann::json*> out;
+  out.reserve(at.size());
+  for (size_t i : at) out.push_back(&(*events)[i]);
+  return out;
 }
 
 std::vector<const SagaDetail*> SagaView::DetailsOf(const std::string& sn) const {

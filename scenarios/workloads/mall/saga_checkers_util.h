@@ -49,6 +49,11 @@ struct SagaView {
   std::map<SkuWare, int64_t> initial;
   const nlohmann::json* events = nullptr;
   const nlohmann::json* snapshot = nullptr;
+  // Positions in *events of the events named so, in order: each checker reads only its names.
+  std::map<std::string, std::vector<size_t>, std::less<>> events_named;
+
+  // The events with any of `names`, in trace order.
+  std::vector<const nlohmann::json*> Events(std::initializer_list<std::string_view> names) const;
 
   // Details of every task of `sn`.
   std::vector<const SagaDetail*> DetailsOf(const std::string& sn) const;
