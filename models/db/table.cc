@@ -57,12 +57,27 @@ bool Table::SameKey(size_t key, const Row& a, const Row& b) const {
   return true;
 }
 
-std::optional<std::vector<Value>> Table::KeyOf(size_t key, const Row& row) const {
+void Table::EncodeKey(std::string* out, const Value& v) {
+  if (v.is_int()) {
+    const uint64_t n = static_cast<uint64_t>(v.AsInt());
+    out->push_back('i');
+    for (int shift = 56; shift >= 0; shift -= 8) out->push_back(static_cast<char>(n >> shift));
+  } else if (v.is_string()) {
+    const std::string& s = v.AsString();
+    const uint64_t n = s.size();
+    out->push_back('s');
+    for (int shift = 24; shift >= 0; shift -= 8) out->push_back(static_cast<char>(n >> shift));
+    out->append(s);
+  } else {
+    out->push_back('n');
+  }
+}
+
+std::optional<std::string> Table::KeyOf(size_t key, const Row& row) const {
   if (!HasKey(key, row)) return std::nullopt;
-  std::vector<Value> values;
-  values.reserve(key_columns_[key].size());
-  for (size_t column : key_columns_[key]) values.push_back(row[column]);
-  return values;
+  std::string encoded;
+  for (size_t column : key_columns_[key]) EncodeKey(&encoded, row[column]);
+  return encoded;
 }
 
 UniqueCheck Table::CheckUnique(const Row& candidate, int64_t self_pk, SessionId session,
@@ -93,14 +108,16 @@ UniqueCheck Table::CheckUnique(const Row& candidate, int64_t self_pk, SessionId 
 std::optional<std::vector<int64_t>> Table::Lookup(
     const std::vector<std::pair<std::string, Value>>& eq) const {
   for (size_t key = 0; key < keys_.size(); ++key) {
-    std::vector<Value> values;
+    std::string values;
+    size_t bound_columns = 0;
     for (size_t column : key_columns_[key]) {
       const std::string& name = def_.columns[column].name;
       auto bound = std::find_if(eq.begin(), eq.end(), [&](const auto& e) { return e.first == name; });
       if (bound == eq.end() || bound->second.is_null()) break;
-      values.push_back(bound->second);
+      EncodeKey(&values, bound->second);
+      ++bound_columns;
     }
-    if (values.size() != key_columns_[key].size()) continue;
+    if (bound_columns != key_columns_[key].size()) continue;
     auto entry = keys_[key].find(values);
     if (entry == keys_[key].end()) return std::vector<int64_t>{};
     return std::vector<int64_t>(entry->second.begin(), entry->second.end());

@@ -84,7 +84,9 @@ class Table {
   void ApplyCommitted(int64_t pk, std::optional<Row> version);
 
  private:
-  using KeyIndex = std::map<std::vector<Value>, std::set<int64_t>>;
+  // Keyed by the values' byte encoding (EncodeKey): only ever looked up by equality, and a
+  // string compares far faster than a vector of variants.
+  using KeyIndex = std::map<std::string, std::set<int64_t>>;
   // The versions of a row the indexes file: committed, then pending (nullptr when absent).
   using Versions = std::array<const Row*, 2>;
 
@@ -93,7 +95,10 @@ class Table {
   bool HasKey(size_t key, const Row& row) const;
   // Whether both rows carry key `key` with equal values.
   bool SameKey(size_t key, const Row& a, const Row& b) const;
-  std::optional<std::vector<Value>> KeyOf(size_t key, const Row& row) const;
+  std::optional<std::string> KeyOf(size_t key, const Row& row) const;
+  // Appends an injective encoding of `v` (a type tag, then the integer's 8 bytes or the
+  // string's length and bytes).
+  static void EncodeKey(std::string* out, const Value& v);
   // Moves row `pk`'s index entries from the key values of `before` to those of `after`,
   // touching only keys whose values differ. REQUIRES: `before` are the versions filed now.
   void Reindex(int64_t pk, Versions before, Versions after);
