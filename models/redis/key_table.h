@@ -1,5 +1,6 @@
 #pragma once
-// KeyTable<V>: the keyspace's string key -> V map, looked up on every command.
+// KeyTable<K, V, Hash>: a hash map for tables looked up on every command: the keyspace (string
+// keys, looked up by string_view) and a server's connections.
 //
 // Open addressing with linear probing over 16-byte (hash, node) slots, at most 3/4 full, and
 // backward-shift deletion (no tombstones). Each key and value live in a node of their own, so
@@ -21,11 +22,18 @@
 
 namespace models::redis {
 
-template <class V>
+// Hashes std::string keys and the string_views they are looked up by alike.
+struct StringKeyHash {
+  uint64_t operator()(std::string_view key) const { return std::hash<std::string_view>{}(key); }
+};
+
+// Lookups take any L that Hash accepts and K compares equal with (K itself, or string_view for
+// string keys); a new node's key is K(key).
+template <class K, class V, class Hash = std::hash<K>>
 class KeyTable {
  public:
   struct Node {
-    std::string key;
+    K key;
     V value;
   };
 
@@ -49,9 +57,10 @@ class KeyTable {
 
   size_t size() const { return size_; }
 
-  V* Find(std::string_view key) const {
+  template <class L>
+  V* Find(const L& key) const {
     if (size_ == 0) return nullptr;
-    const uint64_t hash = Hash(key);
+    const uint64_t hash = HashOf(key);
     const size_t mask = slots_.size() - 1;
     for (size_t i = hash & mask;; i = (i + 1) & mask) {
       const Slot& s = slots_[i];
@@ -61,20 +70,22 @@ class KeyTable {
   }
 
   // The value under key, value-initialised when the key is new; second says whether it was.
-  std::pair<V*, bool> FindOrInsert(std::string_view key) {
+  template <class L>
+  std::pair<V*, bool> FindOrInsert(const L& key) {
     if (V* found = Find(key)) return {found, false};
     if ((size_ + 1) * 4 > slots_.size() * 3) Grow();
-    const uint64_t hash = Hash(key);
-    Node* node = new Node{std::string(key), V{}};
+    const uint64_t hash = HashOf(key);
+    Node* node = new Node{K(key), V{}};
     Place(Slot{hash, node});
     ++size_;
     return {&node->value, true};
   }
 
   // Returns whether the key was there.
-  bool Erase(std::string_view key) {
+  template <class L>
+  bool Erase(const L& key) {
     if (size_ == 0) return false;
-    const uint64_t hash = Hash(key);
+    const uint64_t hash = HashOf(key);
     const size_t mask = slots_.size() - 1;
     size_t hole = hash & mask;
     for (;; hole = (hole + 1) & mask) {
@@ -120,7 +131,10 @@ class KeyTable {
     Node* node = nullptr;  // nullptr: empty
   };
 
-  static uint64_t Hash(std::string_view key) { return std::hash<std::string_view>{}(key); }
+  template <class L>
+  static uint64_t HashOf(const L& key) {
+    return static_cast<uint64_t>(Hash{}(key));
+  }
 
   // REQUIRES: a free slot, and the key not in the table.
   void Place(Slot slot) {

@@ -73,7 +73,7 @@ class Keyspace {
   bool operator==(const Keyspace& other) const { return entries_ == other.entries_; }
 
  private:
-  KeyTable<Entry> entries_;  // determinism: lookup-only, never iterated in order
+  KeyTable<std::string, Entry, StringKeyHash> entries_;  // determinism: lookup-only, never iterated in order
   std::set<std::pair<int64_t, std::string>> expires_;  // (deadline, key)
 };
 
