@@ -16,8 +16,11 @@ void RedisModel::Commit(std::vector<Argv> effects, sim::Instant now) {
   SIM_ASSERT(role_ == Role::kPrimary);
   // A clock that jumps back must not reorder the stream; the durable schedule needs order.
   last_record_time_ = std::max(now, last_record_time_);
-  WriteRecord record{offset_ + 1, last_record_time_, std::move(effects)};
-  offset_ = record.offset;
+  ++offset_;
+  // Without an AOF or RDB and without a backlog, nobody reads the stream (Redis's propagate()
+  // then feeds nothing): the offset moves, and the record need not be built.
+  if (!durable_.keeps_records() && !backlog_) return;
+  WriteRecord record{offset_, last_record_time_, std::move(effects)};
   durable_.Append(record);
   if (backlog_) backlog_->Append(std::move(record));
 }
