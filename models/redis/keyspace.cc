@@ -14,59 +14,50 @@ const char* TypeName(const Value& value) {
   return "none";
 }
 
-Entry* Keyspace::Find(std::string_view key) {
-  auto it = entries_.find(key);
-  return it == entries_.end() ? nullptr : &it->second;
-}
+Entry* Keyspace::Find(std::string_view key) { return entries_.Find(key); }
 
-const Entry* Keyspace::Find(std::string_view key) const {
-  auto it = entries_.find(key);
-  return it == entries_.end() ? nullptr : &it->second;
-}
+const Entry* Keyspace::Find(std::string_view key) const { return entries_.Find(key); }
 
 void Keyspace::Put(const std::string& key, Value value, bool keep_ttl) {
-  auto [it, inserted] = entries_.try_emplace(key);
-  if (inserted) {
-    it->second.value = std::move(value);
-    return;
-  }
-  it->second.value = std::move(value);
-  if (!keep_ttl && it->second.expire_at_ms != kNoExpiry) {
-    expires_.erase({it->second.expire_at_ms, key});
-    it->second.expire_at_ms = kNoExpiry;
+  auto [entry, inserted] = entries_.FindOrInsert(key);
+  entry->value = std::move(value);
+  if (inserted) return;
+  if (!keep_ttl && entry->expire_at_ms != kNoExpiry) {
+    expires_.erase({entry->expire_at_ms, key});
+    entry->expire_at_ms = kNoExpiry;
   }
 }
 
 bool Keyspace::Erase(std::string_view key) {
-  auto it = entries_.find(key);
-  if (it == entries_.end()) return false;
-  if (it->second.expire_at_ms != kNoExpiry) {
-    const size_t removed = expires_.erase({it->second.expire_at_ms, it->first});
+  const Entry* entry = entries_.Find(key);
+  if (entry == nullptr) return false;
+  if (entry->expire_at_ms != kNoExpiry) {
+    const size_t removed = expires_.erase({entry->expire_at_ms, std::string(key)});
     SIM_ASSERT_EQ(removed, 1u);
   }
-  entries_.erase(it);
+  entries_.Erase(key);
   return true;
 }
 
 void Keyspace::SetExpire(std::string_view key, int64_t deadline_ms) {
-  auto it = entries_.find(key);
-  SIM_ASSERT(it != entries_.end());
+  Entry* entry = entries_.Find(key);
+  SIM_ASSERT(entry != nullptr);
   SIM_ASSERT_NE(deadline_ms, kNoExpiry);
-  if (it->second.expire_at_ms != kNoExpiry) expires_.erase({it->second.expire_at_ms, it->first});
-  it->second.expire_at_ms = deadline_ms;
-  expires_.emplace(deadline_ms, it->first);
+  if (entry->expire_at_ms != kNoExpiry) expires_.erase({entry->expire_at_ms, std::string(key)});
+  entry->expire_at_ms = deadline_ms;
+  expires_.emplace(deadline_ms, std::string(key));
 }
 
 bool Keyspace::Persist(std::string_view key) {
-  auto it = entries_.find(key);
-  if (it == entries_.end() || it->second.expire_at_ms == kNoExpiry) return false;
-  expires_.erase({it->second.expire_at_ms, it->first});
-  it->second.expire_at_ms = kNoExpiry;
+  Entry* entry = entries_.Find(key);
+  if (entry == nullptr || entry->expire_at_ms == kNoExpiry) return false;
+  expires_.erase({entry->expire_at_ms, std::string(key)});
+  entry->expire_at_ms = kNoExpiry;
   return true;
 }
 
 void Keyspace::Clear() {
-  entries_.clear();
+  entries_.Clear();
   expires_.clear();
 }
 

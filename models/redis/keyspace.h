@@ -6,7 +6,7 @@
 // Guarantees: every container that is ever iterated is ordered (std::map / std::set /
 // std::deque), so HGETALL/SMEMBERS order and the active-expiry order depend only on the
 // contents, never on hashing or insertion history. The key -> entry table itself is a hash
-// table (the hot path of every command) that is only looked up, never iterated: a command
+// table (key_table.h; the hot path of every command) that is only looked up, never iterated: a command
 // that must list keys (KEYS, SCAN, not modelled) would have to sort them. The expiry index
 // always agrees with the per-key deadlines.
 // Empty hashes, sets and lists never exist: command code erases a key when it empties it.
@@ -20,10 +20,11 @@
 #include <set>
 #include <string>
 #include <string_view>
-#include <unordered_map>  // determinism: lookup-only (see entries_)
 #include <utility>
 #include <variant>
 #include <vector>
+
+#include "models/redis/key_table.h"
 
 namespace models::redis {
 
@@ -68,18 +69,11 @@ class Keyspace {
   std::vector<std::string> ExpiredKeys(int64_t now_ms, size_t limit) const;
   size_t volatile_count() const { return expires_.size(); }
 
-  // Equal contents (unordered_map's == compares as sets of pairs).
+  // Equal contents (compared as sets of pairs).
   bool operator==(const Keyspace& other) const { return entries_ == other.entries_; }
 
  private:
-  // Heterogeneous lookup by string_view, without building a std::string.
-  struct KeyHash {
-    using is_transparent = void;
-    size_t operator()(std::string_view key) const { return std::hash<std::string_view>{}(key); }
-  };
-  using EntryTable = std::unordered_map<std::string, Entry, KeyHash,  // determinism: lookup-only
-                                        std::equal_to<>>;
-  EntryTable entries_;  // determinism: lookup-only, never iterated
+  KeyTable<std::string, Entry, StringKeyHash> entries_;  // determinism: lookup-only, never iterated in order
   std::set<std::pair<int64_t, std::string>> expires_;  // (deadline, key)
 };
 

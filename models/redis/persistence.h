@@ -43,6 +43,8 @@ class DurableImage {
   // resync writes the received dataset to disk). Ignored when nothing is persisted.
   void ResetTo(const Keyspace& keyspace, int64_t offset);
 
+  // Whether Append does anything: false when nothing is persisted.
+  bool keeps_records() const { return mode_ != Persistence::kNone; }
   // Offset of the last record that would survive a crash now.
   int64_t durable_offset() const { return durable_offset_; }
   size_t pending_records() const { return pending_.size(); }

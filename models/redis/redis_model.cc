@@ -39,8 +39,7 @@ Reply ErrReadonly() {
 
 RedisModel::RedisModel(RedisConfig config)
     : config_(std::move(config)),
-      durable_(config_.persistence, config_.rdb_interval),
-      backlog_(config_.repl_backlog_records) {
+      durable_(config_.persistence, config_.rdb_interval) {
   repl_id_ = NewReplicationId();
   for (const Script* script : NamedScripts()) RegisterScript(*script);
 }

@@ -9,7 +9,9 @@
 // EVAL of registered scripts by exact source text, and RunScript; key expiry both lazily (on
 // access) and by ActiveExpireCycle (earliest deadline first, bounded per cycle, no sampling);
 // persistence and crash recovery (persistence.h); asynchronous replication through the write
-// stream, partial resync from the backlog, full resync, and promotion (replication.h).
+// stream, partial resync from the backlog, full resync, and promotion (replication.h). As in
+// Redis, a node keeps no replication backlog until a replica attaches (MakeFullSync: the first
+// full resync creates it) or it becomes a replica itself; a restart loses it.
 //
 // Guarantees: determinism (ordered containers only, no clock or randomness of its own); a
 // promoted replica holds exactly the records it had applied, so acknowledged writes it had not
@@ -27,6 +29,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -104,10 +107,12 @@ class RedisModel {
   // Offset of the last record written (primary) or applied (replica).
   int64_t ReplicationOffset() const { return offset_; }
   // Records after offset for a replica that follows repl_id. kConflict when repl_id is not
-  // this node's history (full resync needed), kNotFound when the backlog lost them.
+  // this node's history (full resync needed), kNotFound when the backlog lost them or there
+  // is no backlog (no replica attached since the node started).
   sim::Result<std::vector<WriteRecord>> RecordsSince(const std::string& repl_id, int64_t offset,
                                                      size_t max_records) const;
-  FullSyncImage MakeFullSync() const;
+  // A replica attaches: the image of the dataset, and the backlog starts here if there was none.
+  FullSyncImage MakeFullSync();
   // Becomes a replica holding image (REPLICAOF followed by a full resync).
   void BecomeReplica(const FullSyncImage& image, sim::Instant now);
   // REQUIRES for success: role is replica and record.offset == ReplicationOffset() + 1.
@@ -141,6 +146,7 @@ class RedisModel {
   ExecContext MakeContext(int64_t now_ms, std::vector<Argv>* effects);
   void Commit(std::vector<Argv> effects, sim::Instant now);
   void Advance(sim::Instant now);
+  void StartBacklog();  // at the current offset, unless there is one
   std::string NewReplicationId();
 
   RedisConfig config_;
@@ -150,7 +156,9 @@ class RedisModel {
   std::map<std::string, Script> scripts_by_source_;
   ScriptRun script_run_;
   DurableImage durable_;
-  ReplicationBacklog backlog_;
+  // Absent until a replica attaches (Redis's createReplicationBacklog in syncCommand): a
+  // primary nobody follows appends each write to nothing.
+  std::optional<ReplicationBacklog> backlog_;
   std::string repl_id_;
   std::string prev_repl_id_;     // the id this node followed before its promotion
   int64_t prev_repl_offset_ = -1;  // last offset valid under prev_repl_id_

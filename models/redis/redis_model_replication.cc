@@ -16,10 +16,13 @@ void RedisModel::Commit(std::vector<Argv> effects, sim::Instant now) {
   SIM_ASSERT(role_ == Role::kPrimary);
   // A clock that jumps back must not reorder the stream; the durable schedule needs order.
   last_record_time_ = std::max(now, last_record_time_);
-  WriteRecord record{offset_ + 1, last_record_time_, std::move(effects)};
-  offset_ = record.offset;
+  ++offset_;
+  // Without an AOF or RDB and without a backlog, nobody reads the stream (Redis's propagate()
+  // then feeds nothing): the offset moves, and the record need not be built.
+  if (!durable_.keeps_records() && !backlog_) return;
+  WriteRecord record{offset_, last_record_time_, std::move(effects)};
   durable_.Append(record);
-  backlog_.Append(std::move(record));
+  if (backlog_) backlog_->Append(std::move(record));
 }
 
 void RedisModel::Advance(sim::Instant now) {
@@ -54,7 +57,7 @@ void RedisModel::Crash(sim::Instant now) {
   repl_id_ = NewReplicationId();
   prev_repl_id_.clear();
   prev_repl_offset_ = -1;
-  backlog_.Reset(offset_);
+  backlog_.reset();  // the backlog lived in the crashed process's memory
 }
 
 sim::Result<std::vector<WriteRecord>> RedisModel::RecordsSince(const std::string& repl_id,
@@ -68,11 +71,25 @@ sim::Result<std::vector<WriteRecord>> RedisModel::RecordsSince(const std::string
                                                     " is not this node's history (" + repl_id_ +
                                                     "): full resync needed");
   }
-  return backlog_.Since(offset, max_records);
+  if (!backlog_) {
+    return sim::MakeError(sim::Errc::kNotFound,
+                          "no replication backlog (no replica attached since the node started); "
+                          "full resync needed");
+  }
+  return backlog_->Since(offset, max_records);
 }
 
-FullSyncImage RedisModel::MakeFullSync() const {
+FullSyncImage RedisModel::MakeFullSync() {
+  // Redis also renews its replication id when it creates the backlog from scratch; no replica
+  // can hold the old id here (only a full resync hands it out), so the model keeps it.
+  StartBacklog();
   return FullSyncImage{repl_id_, offset_, keyspace_};
+}
+
+void RedisModel::StartBacklog() {
+  if (backlog_) return;
+  backlog_.emplace(config_.repl_backlog_records);
+  backlog_->Reset(offset_);
 }
 
 void RedisModel::BecomeReplica(const FullSyncImage& image, sim::Instant now) {
@@ -84,7 +101,10 @@ void RedisModel::BecomeReplica(const FullSyncImage& image, sim::Instant now) {
   offset_ = image.offset;
   prev_repl_id_.clear();
   prev_repl_offset_ = -1;
-  backlog_.Reset(offset_);
+  // A replica keeps a backlog of what it applied, so that its own replicas, and the others
+  // after its promotion, can continue from it.
+  StartBacklog();
+  backlog_->Reset(offset_);
   // The replica stores the transferred dataset; it is its durable state from now on.
   durable_.ResetTo(keyspace_, offset_);
 }
@@ -99,6 +119,7 @@ sim::Result<void> RedisModel::ApplyReplicated(const WriteRecord& record, sim::In
                               ", got " + std::to_string(record.offset));
   }
   Advance(now);
+  StartBacklog();  // a replica that restarted has none yet
   ReplayRecord(keyspace_, record);
   offset_ = record.offset;
   // The replica's own AOF and backlog carry the record with its local arrival time.
@@ -106,7 +127,7 @@ sim::Result<void> RedisModel::ApplyReplicated(const WriteRecord& record, sim::In
   last_record_time_ = std::max(now, last_record_time_);
   local.time = last_record_time_;
   durable_.Append(local);
-  backlog_.Append(std::move(local));
+  backlog_->Append(std::move(local));
   return {};
 }
 

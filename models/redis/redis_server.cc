@@ -26,12 +26,11 @@ std::optional<RedisModel::ClientId> FindOrOpen(ServerState* st, const RedisReque
   const sim::Node& client = st->env.world().node(req.client_node);
   if (!client.up() || client.incarnation() != req.client_incarnation) return std::nullopt;
   const ConnKey key{req.client_node, req.client_incarnation, req.connection};
-  auto it = st->connection_index.find(key);
-  if (it != st->connection_index.end()) return it->second;
+  if (const RedisModel::ClientId* id = st->connection_index.Find(key)) return *id;
   if (!req.connect) return std::nullopt;
   const RedisModel::ClientId id = st->next_client++;
   st->connections.emplace(key, id);
-  st->connection_index.emplace(key, id);
+  *st->connection_index.FindOrInsert(key).first = id;
   return id;
 }
 
@@ -40,7 +39,7 @@ void CloseConnection(ServerState* st, const ConnKey& key) {
   if (it == st->connections.end()) return;
   st->model->DisconnectClient(it->second);
   st->connections.erase(it);
-  st->connection_index.erase(key);
+  st->connection_index.Erase(key);
 }
 
 // Runs the request's commands with nothing else in between: Redis executes one command (or one
@@ -84,7 +83,7 @@ void ReapConnections(ServerState* st) {
     }
     st->model->DisconnectClient(it->second);
     st->env.Trace("redis.client_reset", {{"client", node_id}, {"conn", connection}});
-    st->connection_index.erase(it->first);
+    st->connection_index.Erase(it->first);
     it = st->connections.erase(it);
   }
 }

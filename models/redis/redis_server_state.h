@@ -6,8 +6,8 @@
 #include <map>
 #include <optional>
 #include <tuple>
-#include <unordered_map>  // determinism: lookup-only (connection_index)
 
+#include "models/redis/key_table.h"
 #include "models/redis/redis_model.h"
 #include "models/redis/redis_protocol.h"
 #include "models/redis/redis_server.h"
@@ -39,8 +39,7 @@ struct ServerState {
   // (FindOrOpen, CloseConnection, ReapConnections), which keeps connection_index equal to it.
   std::map<ConnKey, RedisModel::ClientId> connections;
   // Every request looks its connection up: a hashed copy of `connections`, never iterated.
-  std::unordered_map<ConnKey, RedisModel::ClientId, ConnKeyHash>  // determinism: lookup-only
-      connection_index;
+  KeyTable<ConnKey, RedisModel::ClientId, ConnKeyHash> connection_index;
   RedisModel::ClientId next_client = 1;  // 0 is the model's default client
   // Notified whenever the model's stream offset moves, so PSYNC long polls answer at once.
   sim::Signal new_records;

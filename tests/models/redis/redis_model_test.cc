@@ -74,6 +74,7 @@ TEST_CASE("commands answer like redis-server 7.0", "[redis]") {
 
 TEST_CASE("an expired key disappears on access (lazy expiry)", "[redis][expiry]") {
   RedisModel m;
+  (void)m.MakeFullSync();  // a replica attaches: the stream is kept from here on
   REQUIRE(m.Execute({"SET", "k", "v", "PX", "100"}, Ms(0)) == Reply::Ok());
   CHECK(m.Execute({"PTTL", "k"}, Ms(40)) == Int(60));
   CHECK(m.Execute({"TTL", "k"}, Ms(40)) == Int(0));  // 60 ms rounds to 0 s
@@ -275,6 +276,7 @@ TEST_CASE("partial resync needs the same history and a backlog that still holds 
   RedisConfig config;
   config.repl_backlog_records = 3;
   RedisModel primary(config);
+  (void)primary.MakeFullSync();  // a replica attaches at offset 0
   for (int i = 0; i < 5; ++i) primary.Execute({"INCR", "n"}, Ms(i));
   CHECK(primary.RecordsSince(primary.ReplicationId(), 2, 10).ok());
   CHECK(primary.RecordsSince(primary.ReplicationId(), 1, 10).code() == sim::Errc::kNotFound);
@@ -282,6 +284,25 @@ TEST_CASE("partial resync needs the same history and a backlog that still holds 
   const std::string old_id = primary.ReplicationId();
   primary.Crash(Ms(10));  // a restart starts a new history
   CHECK(primary.RecordsSince(old_id, 0, 10).code() == sim::Errc::kConflict);
+}
+
+TEST_CASE("a primary keeps no backlog until a replica attaches, nor after a restart",
+          "[redis][replication]") {
+  RedisModel primary;
+  primary.Execute({"SET", "a", "1"}, Ms(0));
+  // Nobody followed the first write: it was kept nowhere, so only a full resync can serve it.
+  CHECK(primary.RecordsSince(primary.ReplicationId(), 0, 10).code() == sim::Errc::kNotFound);
+  const models::redis::FullSyncImage image = primary.MakeFullSync();
+  CHECK(image.offset == 1);
+  primary.Execute({"SET", "b", "2"}, Ms(1));
+  auto records = primary.RecordsSince(image.repl_id, image.offset, 10);
+  REQUIRE(records.ok());
+  REQUIRE(records->size() == 1);
+  CHECK(records->front().commands == std::vector<Argv>{{"SET", "b", "2"}});
+  CHECK(primary.RecordsSince(image.repl_id, 0, 10).code() == sim::Errc::kNotFound);
+  primary.Crash(Ms(2));
+  CHECK(primary.RecordsSince(primary.ReplicationId(), primary.ReplicationOffset(), 10).code() ==
+        sim::Errc::kNotFound);
 }
 
 TEST_CASE("a promoted replica serves the old primary's other replicas (PSYNC2)",
