@@ -224,6 +224,7 @@ nlohmann::json BuildSagaSnapshot(const SnapshotInputs& in) {
   }
   snap["queues"] = std::move(queues);
   nlohmann::json fates = nlohmann::json::object();
+  // Any order: the JSON object sorts its keys.
   for (const auto& [msg, steps] : in.recorder->fates()) fates[msg] = steps;
   snap["fates"] = std::move(fates);
   mall::TopologySpec all = mall::OrderTopology(in.options);

@@ -13,6 +13,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <unordered_map>  // determinism: lookup-only (fates_)
 #include <utility>
 #include <vector>
 
@@ -38,11 +39,15 @@ class SagaRecorder {
   nlohmann::json TakeEvents() { return std::exchange(events_, nlohmann::json::array()); }
   // msg -> lifecycle step ("enqueued", "delivered", ...) -> count; "delivered_after_heal"
   // counts the deliveries after the nemesis healed everything (INV-M3's poison loops).
-  const std::map<std::string, Steps>& fates() const { return fates_; }
+  // Unordered: a consumer must not depend on the iteration order (the snapshot files it
+  // into a JSON object, which sorts by key).
+  using Fates = std::unordered_map<std::string, Steps>;  // determinism: lookup-only (above)
+  const Fates& fates() const { return fates_; }
 
  private:
   nlohmann::json events_ = nlohmann::json::array();
-  std::map<std::string, Steps> fates_;
+  // Hashed: message ids share long prefixes, which made every ordered lookup a long memcmp.
+  Fates fates_;
   bool healed_ = false;
 };
 
