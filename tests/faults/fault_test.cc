@@ -97,7 +97,7 @@ TEST_CASE("a pause delays the paused node's work by its length") {
   CHECK(HistoryFaults(r.world, "pause", "stop") == 1);
 }
 
-TEST_CASE("a crash stops the node until the fault stops; crashing a down node does not fire") {
+TEST_CASE("a crash stops the node until the fault stops, crashing a down node does not fire") {
   Rig r;
   r.world.RunFor(1_s);
   r.nemesis.Apply("crash", {{"nodes", {"server"}}}, 500_ms);

@@ -158,7 +158,7 @@ scenarios::RunConfig FailoverRun(uint64_t seed, const std::string& fencing) {
   return c;
 }
 
-TEST_CASE("the redis_failover fault breaks exclusion; fencing keeps the resource safe",
+TEST_CASE("the redis_failover fault breaks exclusion, fencing keeps the resource safe",
           "[lock][failover]") {
   int caught_at = 0;
   for (uint64_t seed = 1; seed <= 6 && caught_at == 0; ++seed) {

@@ -121,7 +121,7 @@ TEST_CASE("loss and duplication fall within bounds for a fixed seed") {
   CHECK(c.received[{ids[0], ids[1]}] == static_cast<int>(kMessages - st.dropped_loss + st.duplicated));
 }
 
-TEST_CASE("without reordering a path is FIFO; with it, messages overtake") {
+TEST_CASE("without reordering a path is FIFO, with it messages overtake") {
   for (bool reorder : {false, true}) {
     sim::World w(5);
     Counter c;

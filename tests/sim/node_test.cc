@@ -30,7 +30,7 @@ sim::Task<void> Writer(sim::Env env, std::vector<std::pair<int, bool>> plan) {
 
 }  // namespace
 
-TEST_CASE("synced writes survive a crash; unsynced ones only as the seed decides") {
+TEST_CASE("synced writes survive a crash, unsynced ones only as the seed decides") {
   rc::prop("random write/sync plans", [](uint64_t seed, std::vector<std::pair<int, bool>> plan) {
     sim::World w(seed);
     int alive = 0;
@@ -110,7 +110,7 @@ TEST_CASE("a paused node runs nothing until resumed, and its messages wait") {
   CHECK(ticks.back() == 545);
 }
 
-TEST_CASE("the node clock applies offset, drift and jumps; sleeps follow the drift") {
+TEST_CASE("the node clock applies offset, drift and jumps, sleeps follow the drift") {
   sim::NodeClock c;
   const sim::Instant t0 = sim::Instant::Zero() + 10_s;
   CHECK(c.Local(t0) == t0);

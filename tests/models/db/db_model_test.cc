@@ -98,7 +98,7 @@ TEST_CASE("an insert colliding with an uncommitted key waits for the writer") {
   }
 }
 
-TEST_CASE("plain reads see committed data and never block; FOR UPDATE blocks") {
+TEST_CASE("plain reads see committed data and never block, FOR UPDATE blocks") {
   Fixture f;
   SessionId a = f.db.Connect();
   SessionId b = f.db.Connect();

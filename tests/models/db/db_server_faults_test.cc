@@ -122,7 +122,7 @@ sim::Task<void> AcrossServerCrash(sim::Env env, sim::Endpoint db, sim::Node* ser
   log->push_back(ShowResult(co_await sql.Insert(InsertSku(2, 1, 3))));
 }
 
-TEST_CASE("a server crash rolls back the transaction in flight; committed data survives") {
+TEST_CASE("a server crash rolls back the transaction in flight, committed data survives") {
   sim::WorldOptions world_options;
   world_options.record_trace = true;
   SimDb db(11, {}, {}, world_options);

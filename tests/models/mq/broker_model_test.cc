@@ -332,7 +332,7 @@ TEST_CASE("consuming the blocking head releases the expired messages behind it")
   CHECK(g->message_count == 0);  // "fast" expired the moment it reached the head
 }
 
-TEST_CASE("x-max-length drop-head dead-letters the head; reject-publish nacks") {
+TEST_CASE("x-max-length drop-head dead-letters the head, reject-publish nacks") {
   Fixture f;
   mq::QueueOptions drop;
   drop.args.max_length = 2;

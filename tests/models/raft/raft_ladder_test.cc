@@ -61,7 +61,7 @@ RaftNode* LeaderAmong(Cluster& c, const std::vector<int>& side) {
   return best;
 }
 
-TEST_CASE("without randomized timeouts every election splits; with them a leader emerges",
+TEST_CASE("without randomized timeouts every election splits, with them a leader emerges",
           "[raft][ladder]") {
   Cluster fixed(3, 5, [](RaftConfig& c) { c.election_min = c.election_max = 150_ms; });
   fixed.w.RunFor(3_s);

@@ -186,7 +186,7 @@ TEST_CASE("appendfsync everysec: a crash loses the writes of the unsynced second
   CHECK(m.Execute({"GET", "d"}, Ms(3000)) == Reply::Nil());
 }
 
-TEST_CASE("RDB: only the last snapshot survives; FLUSHALL saves at once", "[redis][persist]") {
+TEST_CASE("RDB: only the last snapshot survives, FLUSHALL saves at once", "[redis][persist]") {
   RedisModel m = WithPersistence(Persistence::kRdb, sim::Duration::Seconds(5));
   m.Execute({"SET", "a", "1"}, Ms(1000));
   m.Execute({"SET", "b", "2"}, Ms(6000));  // after the 5 s snapshot

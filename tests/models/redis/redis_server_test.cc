@@ -79,7 +79,7 @@ TEST_CASE("MULTI state belongs to the connection", "[redis][port]") {
   CHECK(Await(s.w, *s.app, two.Get("x")).value() == std::optional<std::string>("1"));
 }
 
-TEST_CASE("a partition ends a call in kTimeout; the client reconnects after it heals",
+TEST_CASE("a partition ends a call in kTimeout, the client reconnects after it heals",
           "[redis][port][fault]") {
   Single s(3);
   SimRedisClient client(s.app->env(), s.endpoint(), 200_ms);
@@ -101,7 +101,7 @@ TEST_CASE("a partition ends a call in kTimeout; the client reconnects after it h
   CHECK(s.model.keyspace().Find("k")->value == models::redis::Value(std::string("3")));
 }
 
-TEST_CASE("a down server refuses calls; a restarted one has forgotten the connection",
+TEST_CASE("a down server refuses calls, a restarted one has forgotten the connection",
           "[redis][port][fault]") {
   Single s(4);
   SimRedisClient client(s.app->env(), s.endpoint(), 200_ms);

@@ -201,7 +201,7 @@ TEST_CASE("a branch on a row another global transaction holds retries 30 times, 
   CHECK(c.StockLocked() == 15);
 }
 
-TEST_CASE("@GlobalLock keeps a local writer off a held row; without it the undo goes wrong",
+TEST_CASE("@GlobalLock keeps a local writer off a held row, without it the undo goes wrong",
           "[seata]") {
   SECTION("@GlobalLock: the writer fails while the row is held, the rollback is clean") {
     Cluster c(4);
