@@ -21,7 +21,7 @@
 
 #include "cli/real/host.h"
 #include "scenarios/load.h"
-#include "sim/history.h"
+#include "scenarios/workloads/mall/saga_workload.h"
 
 namespace {
 
@@ -46,9 +46,7 @@ double HotSkuRate(const scenarios::Spec& spec, const std::vector<std::string>& o
   c.keep_history = true;
   const scenarios::RunReport r = scenarios::RunScenario(c, scenarios::DefaultRegistry());
   if (r.exit_code != 0 || r.history == nullptr) return -1;
-  size_t ok = 0;
-  for (const sim::Op& op : r.history->ops()) ok += op.f == "submit" && op.type == sim::OpType::kOk ? 1 : 0;
-  return static_cast<double>(ok) * 1000.0 / static_cast<double>(c.chaos.millis());
+  return scenarios::CommittedSubmitsPerSecond(*r.history, c.chaos);
 }
 
 bool PrintHotSku() {

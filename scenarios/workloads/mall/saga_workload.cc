@@ -245,4 +245,10 @@ class MallOrderWorkload final : public Workload {
 
 std::unique_ptr<Workload> MakeMallOrderWorkload() { return std::make_unique<MallOrderWorkload>(); }
 
+double CommittedSubmitsPerSecond(const sim::History& history, sim::Duration chaos) {
+  size_t ok = 0;
+  for (const sim::Op& op : history.ops()) ok += op.f == "submit" && op.type == sim::OpType::kOk ? 1 : 0;
+  return static_cast<double>(ok) * 1000.0 / static_cast<double>(chaos.millis());
+}
+
 }  // namespace scenarios

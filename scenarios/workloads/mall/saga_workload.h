@@ -23,9 +23,15 @@
 #include <memory>
 
 #include "scenarios/workload.h"
+#include "sim/history.h"
+#include "sim/time.h"
 
 namespace scenarios {
 
 std::unique_ptr<Workload> MakeMallOrderWorkload();
+
+// Submits that succeeded in `history`, per second of `chaos` (the throughput D-6 rung 5
+// compares: seata_hot_sku in mall_bench and the saga spec test).
+double CommittedSubmitsPerSecond(const sim::History& history, sim::Duration chaos);
 
 }  // namespace scenarios

@@ -12,6 +12,7 @@
 #include "scenarios/load.h"
 #include "scenarios/registry.h"
 #include "scenarios/runner.h"
+#include "scenarios/workloads/mall/saga_workload.h"
 
 namespace {
 
@@ -119,9 +120,7 @@ double CommittedOrdersPerSecond(const scenarios::Spec& spec, std::vector<std::st
   INFO(r.SummaryLine());
   CHECK(r.exit_code == 0);
   REQUIRE(r.history != nullptr);
-  size_t ok = 0;
-  for (const sim::Op& op : r.history->ops()) ok += op.f == "submit" && op.type == sim::OpType::kOk ? 1 : 0;
-  return static_cast<double>(ok) / (static_cast<double>(c.chaos.millis()) / 1000.0);
+  return scenarios::CommittedSubmitsPerSecond(*r.history, c.chaos);
 }
 
 }  // namespace
