@@ -87,11 +87,11 @@ TEST_CASE("a run repeated from one seed gives the identical report") {
 TEST_CASE("limits end a run cleanly with 128") {
   auto c = BaseConfig(5);
   c.faults.schedule = "none";
-  c.events_max = 2000;
+  c.events_max = 500;
   const auto r = scenarios::RunScenario(c, scenarios::DefaultRegistry());
   CHECK(r.exit_code == 128);
   CHECK(r.outcome == "limit");
-  CHECK(r.message.find("event limit 2000") != std::string::npos);
+  CHECK(r.message.find("event limit 500") != std::string::npos);
 }
 
 TEST_CASE("a checker over its budget answers unknown, never valid") {

@@ -42,6 +42,7 @@ sim::Task<void> PartitionedCommit(sim::Env env, sim::Endpoint db, Log* log,
   env.net().Partition(client, server);
   const sim::Result<void> commit = co_await sql.Commit();
   log->push_back(ShowResult(commit) + (commit.error().Indeterminate() ? " info" : " fail"));
+  co_await sim::Yield();  // the broken connection's COM_QUIT leaves, and is lost, while cut off
   env.net().Heal();
   // The transaction's connection is gone: nothing may run as if it were still open.
   log->push_back(ShowResult(co_await sql.Get(kSimSku, 1, false)));
