@@ -4,7 +4,7 @@
 // the node's random stream, its disk, tracing, messages and RPC. Real mode will provide the
 // same surface over an Asio event loop (ARCHITECTURE.md §2).
 
-#include <any>
+#include "sim/box.h"
 #include <functional>
 #include <memory>
 #include <string>
@@ -30,9 +30,9 @@ struct TypedCall {
   bool await_ready() const noexcept { return false; }
   void await_suspend(std::coroutine_handle<> h) { raw.await_suspend(h); }
   Result<Resp> await_resume() {
-    Result<std::any> r = raw.await_resume();
+    Result<Box> r = raw.await_resume();
     if (!r.ok()) return r.error();
-    auto* typed = std::any_cast<Result<Resp>>(&r.value());
+    auto* typed = r.value().template Get<Result<Resp>>();
     SIM_ASSERT_MSG(typed != nullptr, "RPC reply has an unexpected type");
     return std::move(*typed);
   }
@@ -65,13 +65,13 @@ class Env {
 
   void Trace(std::string_view name, std::vector<TraceField> fields = {}) const;
 
-  void Send(Port from_port, Endpoint to, std::any payload) const {
+  void Send(Port from_port, Endpoint to, Box payload) const {
     net().Send(At(from_port), to, std::move(payload));
   }
 
   template <class Resp, class Req>
   TypedCall<Resp> Call(Endpoint to, Req request, Duration timeout) const {
-    return TypedCall<Resp>{rpc().CallRaw(to, std::any(std::move(request)), timeout)};
+    return TypedCall<Resp>{rpc().CallRaw(to, Box(std::move(request)), timeout)};
   }
 
   // Serves requests of type Req on `port`; each request runs `handler` in its own task on
@@ -85,7 +85,7 @@ class Env {
         std::move(handler));
     net().Bind(At(port), [self, shared](Envelope&& e) {
       if (e.kind != EnvelopeKind::kRequest) return;
-      Req* req = std::any_cast<Req>(&e.payload);
+      Req* req = e.payload.template Get<Req>();
       SIM_ASSERT_MSG(req != nullptr, "RPC request has an unexpected type");
       self.Spawn(ServeOne<Req, Resp>(self, shared, e.to, e.from, e.rpc_id, std::move(*req)));
     });
@@ -101,11 +101,11 @@ class Env {
     Network* network = &net();
     network->Bind(At(port), [network, handler = std::move(handler)](Envelope&& e) {
       if (e.kind != EnvelopeKind::kRequest) return;
-      Req* req = std::any_cast<Req>(&e.payload);
+      Req* req = e.payload.template Get<Req>();
       SIM_ASSERT_MSG(req != nullptr, "RPC request has an unexpected type");
       Result<Resp> reply = handler(std::move(*req));
       network->Send(
-          Envelope{e.to, e.from, EnvelopeKind::kReply, e.rpc_id, std::any(std::move(reply))});
+          Envelope{e.to, e.from, EnvelopeKind::kReply, e.rpc_id, Box(std::move(reply))});
     });
   }
 
@@ -118,7 +118,7 @@ class Env {
                              Endpoint self, Endpoint caller, uint64_t rpc_id, Req req) {
     Result<Resp> reply = co_await (*handler)(std::move(req));
     env.net().Send(
-        Envelope{self, caller, EnvelopeKind::kReply, rpc_id, std::any(std::move(reply))});
+        Envelope{self, caller, EnvelopeKind::kReply, rpc_id, Box(std::move(reply))});
   }
 
   World* world_;

@@ -189,7 +189,7 @@ void Network::Deliver(uint32_t slot) {
   Slot& s = slots_[slot];
   SIM_ASSERT(s.used);
   Envelope envelope = std::move(s.envelope);
-  s.envelope.payload.reset();  // a no-op where the move left it empty, as libstdc++'s does
+  s.envelope.payload.Reset();  // a no-op: the move left it empty
   s.used = false;
   free_slots_.push_back(slot);
   const NodeId from = envelope.from.node;

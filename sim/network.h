@@ -15,7 +15,7 @@
 //   - A request to a port nobody listens on is refused at once (the RPC fails: not applied).
 // Not modelled: bandwidth, message sizes, connection setup, byte-level corruption.
 
-#include <any>
+#include "sim/box.h"
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -47,7 +47,7 @@ struct Envelope {
   Endpoint to;
   EnvelopeKind kind = EnvelopeKind::kMessage;
   uint64_t rpc_id = 0;
-  std::any payload;
+  Box payload;
 };
 
 struct LinkConfig {
@@ -106,7 +106,7 @@ class Network {
   void SetReplyHandler(ReplyHandler handler) { reply_handler_ = std::move(handler); }
 
   void Send(Envelope&& envelope);
-  void Send(Endpoint from, Endpoint to, std::any payload) {
+  void Send(Endpoint from, Endpoint to, Box payload) {
     Send(Envelope{from, to, EnvelopeKind::kMessage, 0, std::move(payload)});
   }
 

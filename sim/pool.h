@@ -1,9 +1,9 @@
 #pragma once
 // Small-block pool: per-thread free lists by size class (16-byte steps up to 4 KiB) for objects
-// the simulation makes and destroys at a high rate: coroutine frames, RPC payloads boxed in
-// std::any (through a class's own operator new). A freed block waits on its class's list for
-// the next allocation of that class, which costs a few instructions where malloc's per-thread
-// cache (7 blocks a size) overflows as soon as hundreds of calls are in flight.
+// the simulation makes and destroys at a high rate: coroutine frames and message payloads
+// (sim/box.h). A freed block waits on its class's list for the next allocation of that class,
+// which costs a few instructions where malloc's per-thread cache (7 blocks a size) overflows
+// as soon as hundreds of calls are in flight.
 // Blocks go back to the system when their thread ends, never before: the pool holds at most the
 // peak in use. A block may be freed on another thread than the one that made it (it joins that
 // thread's lists). Under AddressSanitizer the pool steps aside, so freed frames stay poisoned

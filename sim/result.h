@@ -13,7 +13,6 @@
 #include <utility>
 #include <variant>
 
-#include "sim/pool.h"
 
 namespace sim {
 
@@ -74,10 +73,6 @@ class [[nodiscard]] Result {
   // REQUIRES: !ok()
   const Error& error() const { return std::get<1>(v_); }
   Errc code() const { return error().code; }
-
-  // An RPC reply travels boxed in std::any, which allocates with `new Result<T>`: pooled.
-  static void* operator new(size_t n) { return pool::Allocate(n); }
-  static void operator delete(void* p, size_t n) { pool::Free(p, n); }
 
  private:
   std::variant<T, Error> v_;

@@ -94,7 +94,7 @@ void RpcLayer::TimeoutThunk(void* ctx, uint64_t id) {
   rpc->Finish(id, Error{Errc::kTimeout, "no reply in time"}, false);
 }
 
-void RpcLayer::Finish(uint64_t id, Result<std::any> outcome, bool direct) {
+void RpcLayer::Finish(uint64_t id, Result<Box> outcome, bool direct) {
   const Pending* found = pending_.Find(id);
   if (found == nullptr) return;  // already finished: a late or duplicated reply
   const Pending p = *found;

@@ -12,7 +12,7 @@
 // scheduler event: their deadlines come in call order, so a FIFO per timeout value and one event
 // at its oldest live deadline replace a queued event per call that outlived nearly every call.
 
-#include <any>
+#include "sim/box.h"
 #include <coroutine>
 #include <cstdint>
 #include <deque>
@@ -33,22 +33,22 @@ class RpcLayer {
   RpcLayer(const RpcLayer&) = delete;
   RpcLayer& operator=(const RpcLayer&) = delete;
 
-  // The raw call: the reply payload (a std::any holding Result<Resp>) or an error.
+  // The raw call: the reply payload (a Box holding Result<Resp>) or an error.
   // The caller is the node currently running.
   struct CallAwaiter {
     RpcLayer* rpc;
     Endpoint to;
-    std::any request;
+    Box request;
     Duration timeout;
     uint64_t id = 0;
-    Result<std::any> outcome = Error{Errc::kCancelled, {}};
+    Result<Box> outcome = Error{Errc::kCancelled, {}};
 
     bool await_ready() const noexcept { return false; }
     void await_suspend(std::coroutine_handle<> h);
-    Result<std::any> await_resume() { return std::move(outcome); }
+    Result<Box> await_resume() { return std::move(outcome); }
     ~CallAwaiter();
   };
-  CallAwaiter CallRaw(Endpoint to, std::any request, Duration timeout) {
+  CallAwaiter CallRaw(Endpoint to, Box request, Duration timeout) {
     return CallAwaiter{this, to, std::move(request), timeout};
   }
 
@@ -87,7 +87,7 @@ class RpcLayer {
   static void QueueTimeoutThunk(void* ctx, uint64_t queue);
   static void TimeoutThunk(void* ctx, uint64_t id);
   // `direct`: resume the caller inside this event when it is the caller's node that runs.
-  void Finish(uint64_t id, Result<std::any> outcome, bool direct);
+  void Finish(uint64_t id, Result<Box> outcome, bool direct);
 
   Scheduler& scheduler_;
   Network& network_;

@@ -198,7 +198,7 @@ sim::Task<sim::Result<wire::Reply>> HandleRequest(State* st, wire::Request req) 
 }
 
 void OnPushAck(State* st, sim::Envelope&& e) {
-  const auto* ack = std::any_cast<wire::PushAck>(&e.payload);
+  const auto* ack = e.payload.Get<wire::PushAck>();
   SIM_ASSERT_MSG(ack != nullptr, "unexpected message on the broker's push-ack port");
   auto it = st->conns.find(ack->conn);
   if (it == st->conns.end()) return;

@@ -45,7 +45,7 @@ void Lost(Shared* s, const std::string& why, bool tell_broker) {
 }
 
 void OnPush(Shared* s, sim::Envelope&& e) {
-  auto* push = std::any_cast<wire::Push>(&e.payload);
+  auto* push = e.payload.Get<wire::Push>();
   SIM_ASSERT_MSG(push != nullptr, "unexpected message on a broker client's push port");
   if (!s->connected || push->conn != s->conn) return;  // of a connection given up on
   s->last_heard = s->env.Now();

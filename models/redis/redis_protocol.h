@@ -16,7 +16,6 @@
 #include "models/redis/commands.h"
 #include "models/redis/redis_model.h"
 #include "models/redis/write_stream.h"
-#include "sim/pool.h"
 #include "sim/scheduler.h"
 
 namespace models::redis {
@@ -35,10 +34,6 @@ struct RedisRequest {
   RedisRequestKind kind = RedisRequestKind::kCommand;
   Argv argv;                // kCommand
   std::vector<Argv> batch;  // kExec
-
-  // Boxed in std::any on the wire (`new RedisRequest`), once per command: pooled.
-  static void* operator new(size_t n) { return sim::pool::Allocate(n); }
-  static void operator delete(void* p, size_t n) { sim::pool::Free(p, n); }
 };
 
 // PSYNC: the replica names the history it follows and the last record it applied; `full` asks

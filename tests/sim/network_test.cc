@@ -25,7 +25,7 @@ struct Counter {
 void Listen(sim::World& w, sim::NodeId id, Counter* c) {
   w.network().Bind(sim::Endpoint{id, kPort}, [c, id](sim::Envelope&& e) {
     ++c->received[{e.from.node, id}];
-    c->order.push_back(std::any_cast<int>(e.payload));
+    c->order.push_back(*e.payload.Get<int>());
   });
 }
 

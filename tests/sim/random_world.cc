@@ -105,7 +105,7 @@ void BuildRandomWorld(sim::World& world, RandomWorldStats* stats) {
     world.AddNode("n" + std::to_string(i + 1), [ids, stats](sim::Env env) {
       env.net().Bind(env.At(kMsgPort), [env, stats](sim::Envelope&& e) {
         ++stats->received;
-        env.Trace("app.recv", {{"from", e.from.node}, {"seq", std::any_cast<Ping>(e.payload).seq}});
+        env.Trace("app.recv", {{"from", e.from.node}, {"seq", e.payload.Get<Ping>()->seq}});
       });
       env.Serve<uint64_t, uint64_t>(kRpcPort, [env](uint64_t v) { return Echo(env, v); });
       env.Spawn(NodeLoop(env, ids, stats));
