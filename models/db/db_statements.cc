@@ -26,18 +26,14 @@ sim::Result<void> CheckWhere(const Assignments& eq, const Guard& guard, const Ta
 
 // The full row an INSERT writes before ids and constraints: given values, then defaults.
 sim::Result<Row> BuildRow(const TableDef& def, const Assignments& values) {
-  sim::Result<void> ok = CheckInsertValues(values, def);
+  std::vector<size_t> indexes;  // the check resolves each name once, for the copy below too
+  sim::Result<void> ok = CheckInsertValues(values, def, &indexes);
   if (!ok) return ok.error();
-  Row row(def.columns.size());
-  std::vector<bool> given(def.columns.size(), false);
-  for (const auto& [name, value] : values) {
-    const size_t index = def.Col(name);
-    given[index] = true;
-    row[index] = value;
-  }
-  for (size_t i = 0; i < row.size(); ++i) {
-    if (!given[i]) row[i] = def.columns[i].default_value;
-  }
+  Row row;
+  row.reserve(def.columns.size());
+  for (const ColumnDef& column : def.columns) row.push_back(column.default_value);
+  // Every column is given at most once (checked), so the given values replace the defaults.
+  for (size_t i = 0; i < values.size(); ++i) row[indexes[i]] = values[i].second;
   return row;
 }
 

@@ -132,14 +132,20 @@ sim::Result<void> CheckEqualities(const Assignments& eq, const TableDef& def) {
   return {};
 }
 
-sim::Result<void> CheckInsertValues(const Assignments& values, const TableDef& def) {
+sim::Result<void> CheckInsertValues(const Assignments& values, const TableDef& def,
+                                    std::vector<size_t>* indexes) {
   std::vector<bool> given(def.columns.size(), false);
+  if (indexes != nullptr) {
+    indexes->clear();
+    indexes->reserve(values.size());
+  }
   for (const auto& [name, literal] : values) {
     std::optional<size_t> index = def.FindColumn(name);
     if (!index || given[*index]) return Invalid("unknown or repeated column '" + name + "'");
     given[*index] = true;
     sim::Result<void> ok = CheckLiteral(def.columns[*index], literal);
     if (!ok) return ok;
+    if (indexes != nullptr) indexes->push_back(*index);
   }
   return {};
 }
@@ -194,18 +200,20 @@ bool EvalEqualities(const Assignments& eq, const TableDef& def, const Row& row) 
 }
 
 sim::Result<Row> ApplySet(const std::vector<SetClause>& set, const TableDef& def, Row row) {
-  // SQL evaluates every right-hand side against the old row, so compute before assigning.
-  const Row old = row;
+  // SQL evaluates every right-hand side against the old row, so every new value is computed
+  // before any is assigned (cheaper than keeping a copy of the old row).
+  std::vector<std::pair<size_t, Value>> next_values;
+  next_values.reserve(set.size());
   for (const SetClause& clause : set) {
     const size_t index = def.Col(clause.column);
     const ColumnDef& column = def.columns[index];
     Value next = clause.value;
     if (clause.kind == SetClause::Kind::kAdd) {
-      if (old[index].is_null()) {
+      if (row[index].is_null()) {
         next = Value::Null();
       } else {
         int64_t sum = 0;
-        if (__builtin_add_overflow(old[index].AsInt(), clause.value.AsInt(), &sum)) {
+        if (__builtin_add_overflow(row[index].AsInt(), clause.value.AsInt(), &sum)) {
           return OutOfRangeError(column.name);
         }
         next = Value(sum);
@@ -213,8 +221,9 @@ sim::Result<Row> ApplySet(const std::vector<SetClause>& set, const TableDef& def
     }
     sim::Result<void> fits = CheckValueFits(column, next);
     if (!fits) return fits.error();
-    row[index] = std::move(next);
+    next_values.emplace_back(index, std::move(next));
   }
+  for (auto& [index, next] : next_values) row[index] = std::move(next);
   return row;
 }
 

@@ -74,8 +74,10 @@ struct SetClause {
 // Checks every column exists and literals have the column's type. kInvalid otherwise.
 sim::Result<void> CheckGuard(const Guard& guard, const TableDef& def);
 sim::Result<void> CheckEqualities(const Assignments& eq, const TableDef& def);
-// INSERT values: every column exists once and literals have the column's type.
-sim::Result<void> CheckInsertValues(const Assignments& values, const TableDef& def);
+// INSERT values: every column exists once and literals have the column's type. With
+// `indexes`, on success it holds each value's column index, so callers resolve names once.
+sim::Result<void> CheckInsertValues(const Assignments& values, const TableDef& def,
+                                    std::vector<size_t>* indexes = nullptr);
 // Also rejects SET on the primary key (the model keys rows by it).
 sim::Result<void> CheckSet(const std::vector<SetClause>& set, const TableDef& def);
 

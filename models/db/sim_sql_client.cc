@@ -47,12 +47,13 @@ void SimSqlClient::NewConnection() {
   in_txn_ = false;
 }
 
-sim::Task<sim::Result<DbReply>> SimSqlClient::Call(DbOp op) {
+sim::Task<sim::Result<DbReply>> SimSqlClient::Call(DbOp* op) {
   SIM_ASSERT_MSG(!busy_, "a SqlClient serves one call at a time");
-  const bool begin = std::holds_alternative<BeginOp>(op);
-  const bool commit = std::holds_alternative<CommitOp>(op);
-  const bool rollback = std::holds_alternative<RollbackOp>(op);
-  const bool close = std::holds_alternative<CloseOp>(op);
+  SIM_ASSERT(op != nullptr);
+  const bool begin = std::holds_alternative<BeginOp>(*op);
+  const bool commit = std::holds_alternative<CommitOp>(*op);
+  const bool rollback = std::holds_alternative<RollbackOp>(*op);
+  const bool close = std::holds_alternative<CloseOp>(*op);
   if (broken_) {
     if (in_txn_ && !begin && !rollback && !close) {
       co_return sim::MakeError(sim::Errc::kUnavailable,
@@ -67,7 +68,7 @@ sim::Task<sim::Result<DbReply>> SimSqlClient::Call(DbOp op) {
   }
   const DbRequest header{env_.id(), env_.node().incarnation(), connection_, !connected_, {}};
   DbRequest request = header;
-  request.op = std::move(op);
+  request.op = std::move(*op);
   busy_ = true;
   sim::Result<DbReply> reply = co_await env_.Call<DbReply>(server_, std::move(request), timeout_);
   busy_ = false;
@@ -97,48 +98,48 @@ sim::Task<sim::Result<DbReply>> SimSqlClient::Call(DbOp op) {
 // built inside a co_await expression twice.
 sim::Task<sim::Result<void>> SimSqlClient::Begin() {
   DbOp op = BeginOp{};
-  co_return UnpackVoid(co_await Call(std::move(op)));
+  co_return UnpackVoid(co_await Call(&op));
 }
 
 sim::Task<sim::Result<void>> SimSqlClient::Commit() {
   DbOp op = CommitOp{};
-  co_return UnpackVoid(co_await Call(std::move(op)));
+  co_return UnpackVoid(co_await Call(&op));
 }
 
 sim::Task<sim::Result<void>> SimSqlClient::Rollback() {
   DbOp op = RollbackOp{};
-  co_return UnpackVoid(co_await Call(std::move(op)));
+  co_return UnpackVoid(co_await Call(&op));
 }
 
 sim::Task<sim::Result<void>> SimSqlClient::Close() {
   DbOp op = CloseOp{};
-  co_return UnpackVoid(co_await Call(std::move(op)));
+  co_return UnpackVoid(co_await Call(&op));
 }
 
 sim::Task<sim::Result<int64_t>> SimSqlClient::Insert(InsertStmt stmt) {
   DbOp op = std::move(stmt);
-  co_return Unpack<int64_t>(co_await Call(std::move(op)));
+  co_return Unpack<int64_t>(co_await Call(&op));
 }
 
 sim::Task<sim::Result<std::vector<Row>>> SimSqlClient::Select(SelectStmt stmt) {
   DbOp op = std::move(stmt);
-  co_return Unpack<std::vector<Row>>(co_await Call(std::move(op)));
+  co_return Unpack<std::vector<Row>>(co_await Call(&op));
 }
 
 sim::Task<sim::Result<std::optional<Row>>> SimSqlClient::Get(TableName table, int64_t pk,
                                                              bool for_update) {
   DbOp op = GetOp{std::move(table), pk, for_update};
-  co_return Unpack<std::optional<Row>>(co_await Call(std::move(op)));
+  co_return Unpack<std::optional<Row>>(co_await Call(&op));
 }
 
 sim::Task<sim::Result<int64_t>> SimSqlClient::Update(UpdateStmt stmt) {
   DbOp op = std::move(stmt);
-  co_return Unpack<int64_t>(co_await Call(std::move(op)));
+  co_return Unpack<int64_t>(co_await Call(&op));
 }
 
 sim::Task<sim::Result<int64_t>> SimSqlClient::Delete(DeleteStmt stmt) {
   DbOp op = std::move(stmt);
-  co_return Unpack<int64_t>(co_await Call(std::move(op)));
+  co_return Unpack<int64_t>(co_await Call(&op));
 }
 
 }  // namespace models::db

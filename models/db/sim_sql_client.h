@@ -50,7 +50,9 @@ class SimSqlClient final : public SqlClient {
   }
 
  private:
-  sim::Task<sim::Result<DbReply>> Call(DbOp op);
+  // `op` lives in the awaiting wrapper's frame, which outlives the call: a DbOp passed by
+  // value would be moved twice more per statement (parameter and coroutine frame).
+  sim::Task<sim::Result<DbReply>> Call(DbOp* op);
   void NewConnection();
 
   sim::Env env_;

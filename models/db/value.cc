@@ -2,6 +2,7 @@
 
 #include "models/db/value.h"
 
+#include <cstring>
 #include <set>
 
 #include "sim/assert.h"
@@ -25,8 +26,17 @@ std::string RowToString(const Row& row) {
 }
 
 std::optional<size_t> TableDef::FindColumn(const std::string& column) const {
+  // Hot (every statement and every snapshot row resolves names): the length and first byte
+  // rule out most columns before a full comparison.
+  const size_t size = column.size();
+  const char first = size == 0 ? '\0' : column[0];
   for (size_t i = 0; i < columns.size(); ++i) {
-    if (columns[i].name == column) return i;
+    const std::string& name = columns[i].name;
+    if (name.size() != size) continue;
+    if (size != 0 && (name[0] != first || std::memcmp(name.data(), column.data(), size) != 0)) {
+      continue;
+    }
+    return i;
   }
   return std::nullopt;
 }

@@ -168,10 +168,13 @@ void BrokerModel::DeadLetter(const ClassicQueue& from, QueueMessage msg, DeathRe
   });
   Fate(targets.empty() ? FateKind::kDropped : FateKind::kDeadLettered, from.name(), msg.message,
        targets.empty() ? why + ":unroutable" : dl.exchange);
-  for (const std::string& target : targets) {
-    QueueMessage copy{0, dl.message, dl.exchange, dl.routing_key, false, std::nullopt};
+  for (size_t i = 0; i < targets.size(); ++i) {
+    // The last target takes the rewritten message itself; only earlier ones need a copy.
+    const bool last = i + 1 == targets.size();
+    QueueMessage routed{0, last ? std::move(dl.message) : dl.message, dl.exchange,
+                        dl.routing_key, false, std::nullopt};
     // A full reject-publish target drops the message: there is no publisher to nack.
-    (void)EnqueueRouted(queues_.at(target), std::move(copy), now);
+    (void)EnqueueRouted(queues_.at(targets[i]), std::move(routed), now);
   }
 }
 
