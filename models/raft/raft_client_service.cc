@@ -67,8 +67,8 @@ KvReply RaftNode::NotLeader() const {
 
 sim::Task<sim::Result<KvReply>> RaftNode::HandleClient(KvRequest request) {
   if (role_ != Role::kLeader) co_return NotLeader();
-  // The term this node leads in now. Awaiting a task only posts its start (sim/task.h), so
-  // Propose and Read run later and must check again that this leadership still holds.
+  // The term this node leads in now. Propose and Read check again that this leadership still
+  // holds before each step: they may wait, and must not rely on a task starting at once.
   const int64_t term = storage_.term();
   if (request.op == KvOp::kGet) {
     KvReply reply = co_await Read(std::move(request), term);

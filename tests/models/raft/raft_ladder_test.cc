@@ -190,7 +190,7 @@ sim::Task<void> Fire(sim::Env env, sim::NodeId to, KvRequest r, sim::Duration t)
 // Regression (kv_linearizable_swarm seed 1): a leader paused (GC pause) while clients keep
 // sending it writes resumes into a queue holding those writes and the new leader's vote and
 // append requests. Each write passed the "am I leader" check on delivery, but its proposal
-// ran a step later (awaiting a task posts its start), after the node had stepped down, and
+// ran a step later (then, awaiting a task posted its start), after the node had stepped down, and
 // appended the write to its follower log as an entry of the new leader's term: two commands
 // at one index and term (log matching and state machine safety broken).
 TEST_CASE("a paused leader resuming into queued writes does not log them as a follower",
