@@ -4,13 +4,13 @@
 // the node's random stream, its disk, tracing, messages and RPC. Real mode will provide the
 // same surface over an Asio event loop (ARCHITECTURE.md §2).
 
-#include "sim/box.h"
 #include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "sim/box.h"
 #include "sim/network.h"
 #include "sim/node.h"
 #include "sim/result.h"

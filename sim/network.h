@@ -15,7 +15,6 @@
 //   - A request to a port nobody listens on is refused at once (the RPC fails: not applied).
 // Not modelled: bandwidth, message sizes, connection setup, byte-level corruption.
 
-#include "sim/box.h"
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -23,6 +22,7 @@
 #include <string>
 #include <vector>
 
+#include "sim/box.h"
 #include "sim/ratio.h"
 #include "sim/rng.h"
 #include "sim/scheduler.h"

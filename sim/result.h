@@ -13,7 +13,6 @@
 #include <utility>
 #include <variant>
 
-
 namespace sim {
 
 enum class Errc : uint8_t {

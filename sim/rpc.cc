@@ -102,14 +102,13 @@ void RpcLayer::Finish(uint64_t id, Result<Box> outcome, bool direct) {
   if (p.queue != kNoQueue) DropFinished(queues_[p.queue]);
   if (!scheduler_.IsCurrent(p.owner)) return;  // the caller crashed meanwhile
   p.awaiter->outcome = std::move(outcome);
-  const Owner running = scheduler_.CurrentOwner();
-  if (direct && running.node == p.owner.node && running.epoch == p.owner.epoch) {
-    // The reply's delivery runs on the caller's incarnation (not paused, or it would have been
-    // parked): resume it here rather than through one more event at the same instant.
-    p.h.resume();
-    return;
+  if (direct) {
+    // A reply's delivery running on the caller's incarnation (not paused, or it would have been
+    // parked) resumes it here rather than through one more event at the same instant.
+    scheduler_.ResumeHereOrPost(p.h, p.owner);
+  } else {
+    scheduler_.Resume(p.h, p.owner);
   }
-  scheduler_.Resume(p.h, p.owner);
 }
 
 }  // namespace sim

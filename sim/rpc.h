@@ -12,13 +12,13 @@
 // scheduler event: their deadlines come in call order, so a FIFO per timeout value and one event
 // at its oldest live deadline replace a queued event per call that outlived nearly every call.
 
-#include "sim/box.h"
 #include <coroutine>
 #include <cstdint>
 #include <deque>
 #include <functional>
 #include <vector>
 
+#include "sim/box.h"
 #include "sim/id_window.h"
 #include "sim/network.h"
 #include "sim/result.h"

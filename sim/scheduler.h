@@ -35,6 +35,7 @@ inline constexpr NodeId kWorldOwner = 0;
 struct Owner {
   NodeId node = kWorldOwner;
   uint32_t epoch = 0;
+  bool operator==(const Owner&) const = default;
 };
 
 // A callback without allocation: fn(ctx, arg).
@@ -53,6 +54,15 @@ class Executor {
   virtual Owner CurrentOwner() const = 0;
   virtual void Resume(std::coroutine_handle<> h, Owner owner) = 0;
   virtual void ResumeAt(Instant t, std::coroutine_handle<> h, Owner owner) = 0;
+  // Resumes h right here when `owner` is the one running (its event would come next, at this
+  // instant, anyway), else posts it. The caller touches nothing that h may destroy afterwards.
+  void ResumeHereOrPost(std::coroutine_handle<> h, Owner owner) {
+    if (CurrentOwner() == owner) {
+      h.resume();
+    } else {
+      Resume(h, owner);
+    }
+  }
 
   // The executor running on this thread. REQUIRES: inside Run() of some executor.
   static Executor& Current();

@@ -74,14 +74,8 @@ struct PromiseBase {
         return;
       }
       if (p.starting || !p.continuation) return;  // the starting awaiter sees done()
-      Executor& ex = Executor::Current();
-      const Owner running = ex.CurrentOwner();
-      if (running.node == p.continuation_owner.node &&
-          running.epoch == p.continuation_owner.epoch) {
-        p.continuation.resume();  // may destroy h (the awaiter drops its Task): touch nothing after
-        return;
-      }
-      ex.Resume(p.continuation, p.continuation_owner);
+      // The awaiter may destroy h (it drops its Task): touch nothing after.
+      Executor::Current().ResumeHereOrPost(p.continuation, p.continuation_owner);
     }
     void await_resume() const noexcept {}
   };
