@@ -119,9 +119,11 @@ sim::Task<sim::Result<ReconcileReport>> ReconcileDay(sim::Env env, db::SqlClient
                                                      int64_t day, PaymentOptions options);
 
 // Snapshot keys read by the payment checkers (scenarios/workloads/mall/pay_checkers.h):
-// PaymentSnapshot -> "alipay"; OmsPaymentSnapshot -> "oms_order" and "oms_payment_info".
+// PaymentSnapshot -> "alipay"; OmsPaymentSnapshot -> "oms_order" and "oms_payment_info" (every
+// column by name); PaymentInfoRows -> "oms_payment_info" alone.
 nlohmann::json PaymentSnapshot(const AlipayModel& alipay);
 nlohmann::json OmsPaymentSnapshot(const db::DbModel& oms);
+nlohmann::json PaymentInfoRows(const db::DbModel& oms);
 
 // ceil(pay_amount / 100): decimal(18,4) to cents, rounding up as AlipayTemplate does.
 int64_t AmountCents(int64_t scaled4);

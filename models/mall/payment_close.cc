@@ -59,8 +59,9 @@ nlohmann::json Rows(const db::DbModel& oms, const db::TableName& name) {
   const db::TableDef* def = oms.FindTableDef(name);
   nlohmann::json out = nlohmann::json::array();
   if (def == nullptr) return out;
-  for (const db::Row& row : oms.CommittedRows(name)) {
-    nlohmann::json obj = nlohmann::json::object();
+  // Read in place: a copy of every committed row first was a third of this snapshot's cost.
+  oms.ForEachCommitted(name, [def, &out](const db::Row& row) {
+    nlohmann::json& obj = out.emplace_back(nlohmann::json::value_t::object);
     for (size_t i = 0; i < def->columns.size(); ++i) {
       const db::Value& v = row[i];
       if (v.is_int()) {
@@ -71,8 +72,7 @@ nlohmann::json Rows(const db::DbModel& oms, const db::TableName& name) {
         obj[def->columns[i].name] = nullptr;
       }
     }
-    out.push_back(std::move(obj));
-  }
+  });
   return out;
 }
 
@@ -147,11 +147,13 @@ nlohmann::json PaymentSnapshot(const AlipayModel& alipay) {
                       {"notify_acked", t.notify_acked},
                       {"notify_pending", t.notify_due_ns >= 0}});
   }
-  return {{"app_id", alipay.config().app_id}, {"trades", trades}};
+  return {{"app_id", alipay.config().app_id}, {"trades", std::move(trades)}};
 }
 
 nlohmann::json OmsPaymentSnapshot(const db::DbModel& oms) {
-  return {{"oms_order", Rows(oms, kOmsOrder)}, {"oms_payment_info", Rows(oms, kOmsPaymentInfo)}};
+  return {{"oms_order", Rows(oms, kOmsOrder)}, {"oms_payment_info", PaymentInfoRows(oms)}};
 }
+
+nlohmann::json PaymentInfoRows(const db::DbModel& oms) { return Rows(oms, kOmsPaymentInfo); }
 
 }  // namespace models::mall
