@@ -114,6 +114,7 @@ class DbModel {
 
   sim::Result<Session*> Find(SessionId session);
   sim::Result<Table*> FindTable(const TableName& name);
+  int TableIndex(const TableName& name) const;  // -1 when absent
   void StartStatement(Session& session);
   // Ends a statement: keeps `keep` locked, releases the other locks it took, and ends an
   // autocommit transaction (commit on success, rollback on error).
@@ -139,7 +140,6 @@ class DbModel {
 
   DbOptions options_;
   std::vector<Table> tables_;                 // index = RowKey::table
-  std::map<TableName, uint32_t> table_ids_;
   std::map<SessionId, Session> sessions_;
   SessionId next_session_ = 1;
   LockManager locks_;

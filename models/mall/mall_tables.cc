@@ -2,7 +2,8 @@
 
 #include "models/mall/mall_tables.h"
 
-#include <map>
+#include <algorithm>
+#include <vector>
 
 #include "models/db/mall_catalog.h"
 #include "sim/assert.h"
@@ -10,14 +11,13 @@
 namespace models::mall {
 
 size_t Col(const db::TableName& table, const std::string& column) {
-  static const std::map<db::TableName, db::TableDef> kDefs = [] {
-    std::map<db::TableName, db::TableDef> m;
-    for (db::TableDef& d : db::MallTables()) m.emplace(d.name, std::move(d));
-    return m;
-  }();
-  auto it = kDefs.find(table);
+  // Scanned, as DbModel::TableIndex does: service code reads a few cells of every row it
+  // touches, and a map ordered by (schema, table) cost two string compares at every level.
+  static const std::vector<db::TableDef> kDefs = db::MallTables();
+  const auto it = std::find_if(kDefs.begin(), kDefs.end(),
+                               [&table](const db::TableDef& d) { return d.name == table; });
   SIM_ASSERT_MSG(it != kDefs.end(), "unknown table " << table.ToString());
-  std::optional<size_t> c = it->second.FindColumn(column);
+  std::optional<size_t> c = it->FindColumn(column);
   SIM_ASSERT_MSG(c.has_value(), "unknown column " << column << " of " << table.ToString());
   return *c;
 }
