@@ -61,10 +61,20 @@ void Print(const char* metric, double value, const char* unit) {
   std::printf("%s %.0f %s\n", metric, value, unit);
 }
 
-const std::vector<std::string>& Keys() {
-  static const std::vector<std::string> keys = [] {
-    std::vector<std::string> out;
-    for (int i = 0; i < kKeys; ++i) out.push_back("bench:" + std::to_string(i));
+constexpr int kCounterKeys = 100;
+
+// The keys are built once, before any run: building a key string per command would be the
+// benchmark's own cost, not the client's or the server's.
+struct BenchKeys {
+  std::vector<std::string> keys;          // "bench:<i>", kKeys of them
+  std::vector<std::string> counter_keys;  // "nbench:<i>", kCounterKeys of them: integers only
+};
+
+const BenchKeys& Keys() {
+  static const BenchKeys keys = [] {
+    BenchKeys out;
+    for (int i = 0; i < kKeys; ++i) out.keys.push_back("bench:" + std::to_string(i));
+    for (int i = 0; i < kCounterKeys; ++i) out.counter_keys.push_back("n" + out.keys[i]);
     return out;
   }();
   return keys;
@@ -79,26 +89,27 @@ void Count(Counter* c, bool ok) { ++(ok ? c->ok : c->failed); }
 
 sim::Task<void> SingleCommands(sim::Env env, sim::Endpoint server, Counter* counter) {
   models::redis::SimRedisClient client(env, server, 1_s);
+  const BenchKeys& keys = Keys();
   for (;;) {
-    const std::string& key = Keys()[env.rng().Below(kKeys)];
+    const std::string& key = keys.keys[env.rng().Below(kKeys)];
     const uint64_t pick = env.rng().Below(10);
     if (pick < 4) {
       Count(counter, (co_await client.Set(key, "value")).ok());
     } else if (pick < 8) {
       Count(counter, (co_await client.Get(key)).ok());
     } else {
-      const std::string& counter_key = Keys()[env.rng().Below(100)];  // integers only here
-      Count(counter, (co_await client.Incr("n" + counter_key)).ok());
+      const std::string& counter_key = keys.counter_keys[env.rng().Below(kCounterKeys)];
+      Count(counter, (co_await client.Incr(counter_key)).ok());
     }
   }
 }
 
 Argv MixCommand(sim::Rng& rng) {
-  const std::string& key = Keys()[rng.Below(kKeys)];
+  const std::string& key = Keys().keys[rng.Below(kKeys)];
   const uint64_t pick = rng.Below(10);
   if (pick < 4) return {"SET", key, "value"};
   if (pick < 8) return {"GET", key};
-  return {"INCR", "n" + Keys()[rng.Below(100)]};
+  return {"INCR", Keys().counter_keys[rng.Below(kCounterKeys)]};
 }
 
 sim::Task<void> Batches(sim::Env env, sim::Endpoint server, Counter* counter) {
