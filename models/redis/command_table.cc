@@ -6,6 +6,7 @@
 #include <cstdint>
 
 #include "models/redis/commands.h"
+#include "sim/assert.h"
 
 namespace models::redis {
 namespace {
@@ -135,13 +136,35 @@ Entry* LookupKey(ExecContext& ctx, std::string_view key) {
   if (!IsExpired(*entry, ctx.now_ms)) return entry;
   if (ctx.expiry == ExpiryMode::kDelete) {
     ctx.keyspace->Erase(key);
-    Propagate(ctx, {"DEL", std::string(key)});
+    Propagate(ctx, {"DEL", key});
   }
   return nullptr;
 }
 
-void Propagate(ExecContext& ctx, Argv command) {
-  if (ctx.effects != nullptr) ctx.effects->push_back(std::move(command));
+void EffectLog::Add(std::initializer_list<std::string_view> words) {
+  SIM_ASSERT_GT(words.size(), 0u);
+  ++count_;
+  if (keep_commands_) commands_.emplace_back(words.begin(), words.end());
+}
+
+void EffectLog::Add(const Argv& command) {
+  SIM_ASSERT(!command.empty());
+  ++count_;
+  if (keep_commands_) commands_.push_back(command);
+}
+
+std::vector<Argv> EffectLog::TakeCommands() {
+  SIM_ASSERT(keep_commands_);
+  SIM_ASSERT_EQ(commands_.size(), count_);
+  return std::move(commands_);
+}
+
+void Propagate(ExecContext& ctx, std::initializer_list<std::string_view> words) {
+  if (ctx.effects != nullptr) ctx.effects->Add(words);
+}
+
+void Propagate(ExecContext& ctx, const Argv& command) {
+  if (ctx.effects != nullptr) ctx.effects->Add(command);
 }
 
 Reply ErrWrongType() {
