@@ -90,7 +90,7 @@ Reply IncrDecr(ExecContext& ctx, const std::string& key, int64_t delta) {
   if (!next) return ErrOverflow();
   const std::string text = FormatRedisInt(*next);
   Propagate(ctx, {"SET", key, text, "KEEPTTL"});
-  ctx.keyspace->Put(key, text, /*keep_ttl=*/true);
+  ctx.keyspace->PutString(key, entry, text, /*keep_ttl=*/true);
   return Reply::Integer(*next);
 }
 
@@ -117,12 +117,13 @@ Reply CmdSet(ExecContext& ctx, const Argv& argv) {
     old = CmdGet(ctx, {"GET", key});
     if (old.IsError()) return old;
   }
-  const bool found = LookupKey(ctx, key) != nullptr;
+  Entry* entry = LookupKey(ctx, key);
+  const bool found = entry != nullptr;
   if (((opts.flags & kNx) != 0 && found) || ((opts.flags & kXx) != 0 && !found)) {
     return (opts.flags & kGet) != 0 ? old : Reply::Nil();
   }
   const bool keep_ttl = (opts.flags & kKeepTtl) != 0;
-  ctx.keyspace->Put(key, argv[2], keep_ttl);
+  ctx.keyspace->PutString(key, entry, argv[2], keep_ttl);
   if (deadline_ms != kNoExpiry) {
     // A deadline already in the past is kept, as Redis 7.0 does; the key then expires on its
     // next access.
