@@ -134,7 +134,9 @@ Reply CmdSet(ExecContext& ctx, const Argv& argv) {
   } else {
     Propagate(ctx, {"SET", key, argv[2]});
   }
-  return (opts.flags & kGet) != 0 ? old : Reply::Ok();
+  // Not a conditional expression, which would copy `old` and move Ok(): each is returned as is.
+  if ((opts.flags & kGet) != 0) return old;
+  return Reply::Ok();
 }
 
 Reply CmdIncr(ExecContext& ctx, const Argv& argv) { return IncrDecr(ctx, argv[1], 1); }

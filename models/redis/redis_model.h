@@ -137,6 +137,8 @@ class RedisModel {
   };
 
   Reply Reject(ClientId client, Reply error);
+  // A command outside MULTI, as one unit of the write stream.
+  Reply RunCommand(const CommandSpec& spec, const Argv& argv, sim::Instant now);
   Reply Dispatch(const CommandSpec& spec, const Argv& argv, sim::Instant now,
                  EffectLog* effects);
   Reply RunExec(ClientId client, sim::Instant now);
