@@ -1,12 +1,12 @@
 // The command table and the helpers every handler shares. Arity and write flags are copied
 // from Redis 7.0's command table (src/commands.c), since arity errors and READONLY refusals
 // must match the real server.
-#include <algorithm>
 #include <array>
 #include <cctype>
 #include <cstdint>
 
 #include "models/redis/commands.h"
+#include "sim/assert.h"
 
 namespace models::redis {
 namespace {
@@ -84,11 +84,16 @@ constexpr std::array<Bucket, 26> MakeBuckets() {
 }
 constexpr std::array<Bucket, 26> kBuckets = MakeBuckets();
 
-constexpr size_t LongestName() {
-  size_t longest = 0;
-  for (const CommandSpec& spec : kCommands) longest = std::max(longest, spec.name.size());
-  return longest;
+constexpr bool AllLowerLetters() {
+  for (const CommandSpec& spec : kCommands) {
+    if (spec.name.empty()) return false;
+    for (const char ch : spec.name) {
+      if (ch < 'a' || ch > 'z') return false;
+    }
+  }
+  return true;
 }
+static_assert(AllLowerLetters(), "FindCommand's case folding assumes lower-case letters");
 
 }  // namespace
 
@@ -98,21 +103,20 @@ std::string Lower(std::string_view text) {
   return out;
 }
 
-// On every command's path: lower-cases into a stack buffer (ASCII only, as Redis's
-// case-insensitive command lookup) instead of allocating.
+// On every command's path: no copy of the name. Every table name is lower-case ASCII letters
+// only (AllLowerLetters), and for a lower-case letter l, (ch | 0x20) == l holds exactly when ch
+// is l or its upper-case form, so this is Redis's ASCII case-insensitive comparison.
 const CommandSpec* FindCommand(std::string_view name) {
-  constexpr size_t kLongest = LongestName();
-  if (name.empty() || name.size() > kLongest) return nullptr;
-  std::array<char, kLongest> buffer{};
-  for (size_t i = 0; i < name.size(); ++i) {
-    const char ch = name[i];
-    buffer[i] = ch >= 'A' && ch <= 'Z' ? static_cast<char>(ch - 'A' + 'a') : ch;
-  }
-  if (buffer[0] < 'a' || buffer[0] > 'z') return nullptr;
-  const std::string_view lower(buffer.data(), name.size());
-  const Bucket bucket = kBuckets[static_cast<size_t>(buffer[0] - 'a')];
+  if (name.empty()) return nullptr;
+  const auto first = static_cast<unsigned char>(name[0] | 0x20);
+  if (first < 'a' || first > 'z') return nullptr;
+  const Bucket bucket = kBuckets[first - 'a'];
   for (size_t i = bucket.begin; i < bucket.end; ++i) {
-    if (kCommands[i].name == lower) return &kCommands[i];
+    const std::string_view candidate = kCommands[i].name;
+    if (candidate.size() != name.size()) continue;
+    size_t j = 1;
+    while (j < name.size() && (name[j] | 0x20) == candidate[j]) ++j;
+    if (j == name.size()) return &kCommands[i];
   }
   return nullptr;
 }
@@ -132,13 +136,35 @@ Entry* LookupKey(ExecContext& ctx, std::string_view key) {
   if (!IsExpired(*entry, ctx.now_ms)) return entry;
   if (ctx.expiry == ExpiryMode::kDelete) {
     ctx.keyspace->Erase(key);
-    Propagate(ctx, {"DEL", std::string(key)});
+    Propagate(ctx, {"DEL", key});
   }
   return nullptr;
 }
 
-void Propagate(ExecContext& ctx, Argv command) {
-  if (ctx.effects != nullptr) ctx.effects->push_back(std::move(command));
+void EffectLog::Add(std::initializer_list<std::string_view> words) {
+  SIM_ASSERT_GT(words.size(), 0u);
+  ++count_;
+  if (keep_commands_) commands_.emplace_back(words.begin(), words.end());
+}
+
+void EffectLog::Add(const Argv& command) {
+  SIM_ASSERT(!command.empty());
+  ++count_;
+  if (keep_commands_) commands_.push_back(command);
+}
+
+std::vector<Argv> EffectLog::TakeCommands() {
+  SIM_ASSERT(keep_commands_);
+  SIM_ASSERT_EQ(commands_.size(), count_);
+  return std::move(commands_);
+}
+
+void Propagate(ExecContext& ctx, std::initializer_list<std::string_view> words) {
+  if (ctx.effects != nullptr) ctx.effects->Add(words);
+}
+
+void Propagate(ExecContext& ctx, const Argv& command) {
+  if (ctx.effects != nullptr) ctx.effects->Add(command);
 }
 
 Reply ErrWrongType() {

@@ -15,6 +15,7 @@
 // databases (SELECT), keyspace notifications, client-side caching invalidation.
 
 #include <cstdint>
+#include <initializer_list>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -33,11 +34,33 @@ enum class ExpiryMode : uint8_t {
   kIgnore,  // replaying the AOF or the replication stream: deadlines are not checked at all
 };
 
+// The normalized writes of one atomic unit (a command, an EXEC, a script's run), in order.
+// When nothing reads the write stream (no AOF or RDB, no backlog) only their number is kept:
+// the stream offset still moves once per unit that wrote, and building the commands, on every
+// write's path, would be wasted.
+class EffectLog {
+ public:
+  explicit EffectLog(bool keep_commands) : keep_commands_(keep_commands) {}
+
+  void Add(std::initializer_list<std::string_view> words);
+  void Add(const Argv& command);
+
+  size_t count() const { return count_; }
+  bool keeps_commands() const { return keep_commands_; }
+  // REQUIRES: keeps_commands().
+  std::vector<Argv> TakeCommands();
+
+ private:
+  bool keep_commands_;
+  size_t count_ = 0;
+  std::vector<Argv> commands_;  // empty unless keep_commands_
+};
+
 struct ExecContext {
   Keyspace* keyspace = nullptr;
   int64_t now_ms = 0;  // absolute milliseconds, the same clock as Entry::expire_at_ms
   ExpiryMode expiry = ExpiryMode::kDelete;
-  std::vector<Argv>* effects = nullptr;  // normalized writes; null when nothing is recorded
+  EffectLog* effects = nullptr;  // null when nothing is recorded (replay)
 };
 
 using CommandHandler = Reply (*)(ExecContext&, const Argv&);
@@ -61,7 +84,10 @@ bool ArityOk(const CommandSpec& spec, size_t argc);
 bool IsExpired(const Entry& entry, int64_t now_ms);
 // The key's entry as the command should see it, applying ctx.expiry.
 Entry* LookupKey(ExecContext& ctx, std::string_view key);
-void Propagate(ExecContext& ctx, Argv command);
+// Records a normalized write. The words may point into temporaries: they are copied, and only
+// when the log keeps commands.
+void Propagate(ExecContext& ctx, std::initializer_list<std::string_view> words);
+void Propagate(ExecContext& ctx, const Argv& command);
 std::string Lower(std::string_view text);
 
 // The value of type T stored under key (null when absent), or null with *wrong_type set when

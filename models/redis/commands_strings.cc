@@ -88,9 +88,9 @@ Reply IncrDecr(ExecContext& ctx, const std::string& key, int64_t delta) {
   }
   std::optional<int64_t> next = CheckedAdd(current, delta);
   if (!next) return ErrOverflow();
-  std::string text = FormatRedisInt(*next);
+  const std::string text = FormatRedisInt(*next);
   Propagate(ctx, {"SET", key, text, "KEEPTTL"});
-  ctx.keyspace->Put(key, std::move(text), /*keep_ttl=*/true);
+  ctx.keyspace->PutString(key, entry, text, /*keep_ttl=*/true);
   return Reply::Integer(*next);
 }
 
@@ -117,23 +117,26 @@ Reply CmdSet(ExecContext& ctx, const Argv& argv) {
     old = CmdGet(ctx, {"GET", key});
     if (old.IsError()) return old;
   }
-  const bool found = LookupKey(ctx, key) != nullptr;
+  Entry* entry = LookupKey(ctx, key);
+  const bool found = entry != nullptr;
   if (((opts.flags & kNx) != 0 && found) || ((opts.flags & kXx) != 0 && !found)) {
     return (opts.flags & kGet) != 0 ? old : Reply::Nil();
   }
   const bool keep_ttl = (opts.flags & kKeepTtl) != 0;
-  ctx.keyspace->Put(key, argv[2], keep_ttl);
-  Argv effect = {"SET", key, argv[2]};
+  ctx.keyspace->PutString(key, entry, argv[2], keep_ttl);
   if (deadline_ms != kNoExpiry) {
     // A deadline already in the past is kept, as Redis 7.0 does; the key then expires on its
     // next access.
     ctx.keyspace->SetExpire(key, deadline_ms);
-    effect.insert(effect.end(), {"PXAT", FormatRedisInt(deadline_ms)});
+    Propagate(ctx, {"SET", key, argv[2], "PXAT", FormatRedisInt(deadline_ms)});
   } else if (keep_ttl) {
-    effect.push_back("KEEPTTL");
+    Propagate(ctx, {"SET", key, argv[2], "KEEPTTL"});
+  } else {
+    Propagate(ctx, {"SET", key, argv[2]});
   }
-  Propagate(ctx, std::move(effect));
-  return (opts.flags & kGet) != 0 ? old : Reply::Ok();
+  // Not a conditional expression, which would copy `old` and move Ok(): each is returned as is.
+  if ((opts.flags & kGet) != 0) return old;
+  return Reply::Ok();
 }
 
 Reply CmdIncr(ExecContext& ctx, const Argv& argv) { return IncrDecr(ctx, argv[1], 1); }

@@ -14,17 +14,56 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <functional>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
 
+#include "sim/int128.h"
+
 namespace models::redis {
 
-// Hashes std::string keys and the string_views they are looked up by alike.
+// Hashes std::string keys and the string_views they are looked up by alike. Every command hashes
+// its key, and most keys are short: up to 16 bytes they are mixed inline (wyhash's short-input
+// path: two overlapping loads, two 64x64->128 multiplications), longer ones by std::hash. Only
+// the table's slot order depends on it, which nothing observes.
 struct StringKeyHash {
-  uint64_t operator()(std::string_view key) const { return std::hash<std::string_view>{}(key); }
+  uint64_t operator()(std::string_view key) const {
+    const size_t n = key.size();
+    if (n > 16) return std::hash<std::string_view>{}(key);
+    const char* p = key.data();
+    uint64_t a = 0;
+    uint64_t b = 0;
+    if (n >= 8) {
+      a = Load<uint64_t>(p);
+      b = Load<uint64_t>(p + n - 8);
+    } else if (n >= 4) {
+      a = Load<uint32_t>(p);
+      b = Load<uint32_t>(p + n - 4);
+    } else if (n > 0) {
+      a = (uint64_t{static_cast<unsigned char>(p[0])} << 16) |
+          (uint64_t{static_cast<unsigned char>(p[n / 2])} << 8) |
+          uint64_t{static_cast<unsigned char>(p[n - 1])};
+    }
+    return Mix(kSecret1 ^ n, Mix(a ^ kSecret1, b ^ kSecret0));
+  }
+
+ private:
+  static constexpr uint64_t kSecret0 = 0xa0761d6478bd642full;
+  static constexpr uint64_t kSecret1 = 0xe7037ed1a0b428dbull;
+
+  template <class T>
+  static uint64_t Load(const char* p) {
+    T v;
+    std::memcpy(&v, p, sizeof v);
+    return v;
+  }
+  static uint64_t Mix(uint64_t a, uint64_t b) {
+    const sim::UInt128 r = static_cast<sim::UInt128>(a) * b;
+    return static_cast<uint64_t>(r) ^ static_cast<uint64_t>(r >> 64);
+  }
 };
 
 // Lookups take any L that Hash accepts and K compares equal with (K itself, or string_view for

@@ -1,5 +1,7 @@
 #include "models/redis/keyspace.h"
 
+#include <tuple>
+
 #include "sim/assert.h"
 
 namespace models::redis {
@@ -24,6 +26,28 @@ void Keyspace::Put(const std::string& key, Value value, bool keep_ttl) {
   if (inserted) return;
   if (!keep_ttl && entry->expire_at_ms != kNoExpiry) {
     expires_.erase({entry->expire_at_ms, key});
+    entry->expire_at_ms = kNoExpiry;
+  }
+}
+
+void Keyspace::PutString(std::string_view key, Entry* entry, std::string_view value,
+                         bool keep_ttl) {
+  if (entry == nullptr) {
+    bool inserted = false;
+    std::tie(entry, inserted) = entries_.FindOrInsert(key);
+    if (inserted) {
+      entry->value.emplace<std::string>(value);
+      return;
+    }
+  }
+  // Assigning into the string the key already holds reuses its buffer.
+  if (auto* text = std::get_if<std::string>(&entry->value)) {
+    text->assign(value);
+  } else {
+    entry->value.emplace<std::string>(value);
+  }
+  if (!keep_ttl && entry->expire_at_ms != kNoExpiry) {
+    expires_.erase({entry->expire_at_ms, std::string(key)});
     entry->expire_at_ms = kNoExpiry;
   }
 }

@@ -54,6 +54,10 @@ class Keyspace {
   // Stores value under key. keep_ttl keeps an existing deadline (SET KEEPTTL); otherwise the
   // key becomes persistent, as SET does in Redis.
   void Put(const std::string& key, Value value, bool keep_ttl);
+  // Put of a string value, for a key the caller has just looked up: the write path of SET and
+  // INCR, which then need no second lookup. REQUIRES: entry is Find(key) (null: it may be
+  // absent, or present but hidden as expired).
+  void PutString(std::string_view key, Entry* entry, std::string_view value, bool keep_ttl);
   // Returns whether the key existed.
   bool Erase(std::string_view key);
   // REQUIRES: the key exists.

@@ -40,8 +40,20 @@ sim::Result<std::optional<std::string>> AsOptionalBulk(const char* command,
 sim::Result<bool> AsStored(const char* command, sim::Result<Reply> result) {
   if (!result.ok()) return result.error();
   if (result->IsNil()) return false;
-  if (*result != Reply::Ok()) return Unexpected(command, *result);
+  // Compared field by field: Reply::Ok() would build a reply per call.
+  if (result->type() != Reply::Type::kStatus || result->str() != "OK") {
+    return Unexpected(command, *result);
+  }
   return true;
+}
+
+// An argv built in place: a braced list would copy every word out of its initializer_list.
+template <class... Words>
+Argv MakeArgv(Words&&... words) {
+  Argv argv;
+  argv.reserve(sizeof...(words));
+  (argv.emplace_back(std::forward<Words>(words)), ...);
+  return argv;
 }
 
 template <class T>
@@ -77,6 +89,11 @@ sim::Result<Reply> FromReply(Reply reply) {
   return reply;
 }
 
+sim::Result<Reply> FromReply(sim::Result<Reply>&& result) {
+  if (result.ok() && result->IsError()) return FromReply(std::move(result).value());
+  return std::move(result);
+}
+
 Reply ToReply(const sim::Result<Reply>& result) {
   if (result.ok()) return result.value();
   std::optional<Reply> reply = RejectedReply(result.error());
@@ -85,14 +102,18 @@ Reply ToReply(const sim::Result<Reply>& result) {
 }
 
 sim::Task<sim::Result<std::optional<std::string>>> RedisClient::Get(std::string key) {
-  Argv argv{"GET", std::move(key)};
+  Argv argv = MakeArgv("GET", std::move(key));
   return CommandAs(std::move(argv), "GET", &AsOptionalBulk);
 }
 
 sim::Task<sim::Result<bool>> RedisClient::Set(std::string key, std::string value,
                                               SetOptions options) {
   SIM_ASSERT(!(options.nx && options.xx));
-  Argv argv{"SET", std::move(key), std::move(value)};
+  Argv argv;
+  argv.reserve(6);  // SET key value [NX|XX] [PX ms]
+  argv.emplace_back("SET");
+  argv.push_back(std::move(key));
+  argv.push_back(std::move(value));
   if (options.nx) argv.emplace_back("NX");
   if (options.xx) argv.emplace_back("XX");
   if (options.ttl) {
@@ -104,70 +125,70 @@ sim::Task<sim::Result<bool>> RedisClient::Set(std::string key, std::string value
 }
 
 sim::Task<sim::Result<int64_t>> RedisClient::Del(std::string key) {
-  Argv argv{"DEL", std::move(key)};
+  Argv argv = MakeArgv("DEL", std::move(key));
   return CommandAs(std::move(argv), "DEL", &AsInteger);
 }
 
 sim::Task<sim::Result<int64_t>> RedisClient::Incr(std::string key) {
-  Argv argv{"INCR", std::move(key)};
+  Argv argv = MakeArgv("INCR", std::move(key));
   return CommandAs(std::move(argv), "INCR", &AsInteger);
 }
 
 sim::Task<sim::Result<int64_t>> RedisClient::IncrBy(std::string key, int64_t delta) {
-  Argv argv{"INCRBY", std::move(key), FormatRedisInt(delta)};
+  Argv argv = MakeArgv("INCRBY", std::move(key), FormatRedisInt(delta));
   return CommandAs(std::move(argv), "INCRBY", &AsInteger);
 }
 
 sim::Task<sim::Result<int64_t>> RedisClient::DecrBy(std::string key, int64_t delta) {
-  Argv argv{"DECRBY", std::move(key), FormatRedisInt(delta)};
+  Argv argv = MakeArgv("DECRBY", std::move(key), FormatRedisInt(delta));
   return CommandAs(std::move(argv), "DECRBY", &AsInteger);
 }
 
 sim::Task<sim::Result<bool>> RedisClient::Expire(std::string key, int64_t seconds) {
-  Argv argv{"EXPIRE", std::move(key), FormatRedisInt(seconds)};
+  Argv argv = MakeArgv("EXPIRE", std::move(key), FormatRedisInt(seconds));
   return CommandAs(std::move(argv), "EXPIRE", &AsFlag);
 }
 
 sim::Task<sim::Result<bool>> RedisClient::PExpire(std::string key, sim::Duration ttl) {
-  Argv argv{"PEXPIRE", std::move(key), FormatRedisInt(ttl.millis())};
+  Argv argv = MakeArgv("PEXPIRE", std::move(key), FormatRedisInt(ttl.millis()));
   return CommandAs(std::move(argv), "PEXPIRE", &AsFlag);
 }
 
 sim::Task<sim::Result<int64_t>> RedisClient::HSet(std::string key, std::string field,
                                                   std::string value) {
-  Argv argv{"HSET", std::move(key), std::move(field), std::move(value)};
+  Argv argv = MakeArgv("HSET", std::move(key), std::move(field), std::move(value));
   return CommandAs(std::move(argv), "HSET", &AsInteger);
 }
 
 sim::Task<sim::Result<std::optional<std::string>>> RedisClient::HGet(std::string key,
                                                                      std::string field) {
-  Argv argv{"HGET", std::move(key), std::move(field)};
+  Argv argv = MakeArgv("HGET", std::move(key), std::move(field));
   return CommandAs(std::move(argv), "HGET", &AsOptionalBulk);
 }
 
 sim::Task<sim::Result<int64_t>> RedisClient::HIncrBy(std::string key, std::string field,
                                                      int64_t delta) {
-  Argv argv{"HINCRBY", std::move(key), std::move(field), FormatRedisInt(delta)};
+  Argv argv = MakeArgv("HINCRBY", std::move(key), std::move(field), FormatRedisInt(delta));
   return CommandAs(std::move(argv), "HINCRBY", &AsInteger);
 }
 
 sim::Task<sim::Result<int64_t>> RedisClient::SAdd(std::string key, std::string member) {
-  Argv argv{"SADD", std::move(key), std::move(member)};
+  Argv argv = MakeArgv("SADD", std::move(key), std::move(member));
   return CommandAs(std::move(argv), "SADD", &AsInteger);
 }
 
 sim::Task<sim::Result<bool>> RedisClient::SIsMember(std::string key, std::string member) {
-  Argv argv{"SISMEMBER", std::move(key), std::move(member)};
+  Argv argv = MakeArgv("SISMEMBER", std::move(key), std::move(member));
   return CommandAs(std::move(argv), "SISMEMBER", &AsFlag);
 }
 
 sim::Task<sim::Result<int64_t>> RedisClient::LPush(std::string key, std::string value) {
-  Argv argv{"LPUSH", std::move(key), std::move(value)};
+  Argv argv = MakeArgv("LPUSH", std::move(key), std::move(value));
   return CommandAs(std::move(argv), "LPUSH", &AsInteger);
 }
 
 sim::Task<sim::Result<std::optional<std::string>>> RedisClient::RPop(std::string key) {
-  Argv argv{"RPOP", std::move(key)};
+  Argv argv = MakeArgv("RPOP", std::move(key));
   return CommandAs(std::move(argv), "RPOP", &AsOptionalBulk);
 }
 

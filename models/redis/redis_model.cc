@@ -87,8 +87,14 @@ Reply RedisModel::Execute(ClientId client, const Argv& argv, sim::Instant now) {
     it->second.queued.push_back(argv);
     return Reply::Status("QUEUED");
   }
-  std::vector<Argv> effects;
-  Reply reply = Dispatch(*spec, argv, now, &effects);
+  return RunCommand(*spec, argv, now);
+}
+
+// Apart from Execute so that its one named reply is returned in place (GCC elides the move of
+// a named return value only where every return names it).
+Reply RedisModel::RunCommand(const CommandSpec& spec, const Argv& argv, sim::Instant now) {
+  EffectLog effects = NewEffectLog();
+  Reply reply = Dispatch(spec, argv, now, &effects);
   Commit(std::move(effects), now);
   return reply;
 }
@@ -103,7 +109,7 @@ Reply RedisModel::Reject(ClientId client, Reply error) {
 }
 
 Reply RedisModel::Dispatch(const CommandSpec& spec, const Argv& argv, sim::Instant now,
-                           std::vector<Argv>* effects) {
+                           EffectLog* effects) {
   if (spec.kind == CommandKind::kEval) return RunEval(argv, now, effects);
   SIM_ASSERT(spec.kind == CommandKind::kData);
   ExecContext ctx = MakeContext(NowMs(now), effects);
@@ -129,7 +135,7 @@ Reply RedisModel::RunExec(ClientId client, sim::Instant now) {
   }
   // Every queued command runs, errors included; the effects form one atomic record.
   std::vector<Reply> replies;
-  std::vector<Argv> effects;
+  EffectLog effects = NewEffectLog();
   for (size_t i = 0; i < state.queued.size(); ++i) {
     replies.push_back(Dispatch(*specs[i], state.queued[i], now, &effects));
   }
@@ -143,7 +149,7 @@ void RedisModel::RegisterScript(Script script) {
   scripts_by_source_.insert_or_assign(std::move(source), std::move(script));
 }
 
-Reply RedisModel::RunEval(const Argv& argv, sim::Instant now, std::vector<Argv>* effects) {
+Reply RedisModel::RunEval(const Argv& argv, sim::Instant now, EffectLog* effects) {
   std::optional<int64_t> numkeys = ParseRedisInt(argv[2]);
   if (!numkeys) return ErrNotInteger();
   if (*numkeys > static_cast<int64_t>(argv.size()) - 3) {
@@ -166,14 +172,14 @@ Reply RedisModel::RunScript(const Script& script, const Argv& keys, const Argv& 
                             sim::Instant now) {
   SIM_ASSERT(script_run_.script == nullptr);
   Advance(now);
-  std::vector<Argv> effects;
+  EffectLog effects = NewEffectLog();
   Reply reply = RunScriptWith(script, keys, args, now, &effects);
   Commit(std::move(effects), now);
   return reply;
 }
 
 Reply RedisModel::RunScriptWith(const Script& script, const Argv& keys, const Argv& args,
-                                sim::Instant now, std::vector<Argv>* effects) {
+                                sim::Instant now, EffectLog* effects) {
   SIM_ASSERT(script_run_.script == nullptr);
   SIM_ASSERT(static_cast<bool>(script.sim_impl));
   // Time stands still inside a script, as Redis freezes it for the script's duration.
@@ -204,7 +210,7 @@ Reply RedisModel::Call(const Argv& argv) {
   return spec->handler(ctx, argv);
 }
 
-ExecContext RedisModel::MakeContext(int64_t now_ms, std::vector<Argv>* effects) {
+ExecContext RedisModel::MakeContext(int64_t now_ms, EffectLog* effects) {
   const ExpiryMode mode = role_ == Role::kPrimary ? ExpiryMode::kDelete : ExpiryMode::kHide;
   return ExecContext{&keyspace_, now_ms, mode, effects};
 }

@@ -133,18 +133,23 @@ class RedisModel {
   struct ScriptRun {
     const Script* script = nullptr;
     int64_t now_ms = 0;
-    std::vector<Argv>* effects = nullptr;
+    EffectLog* effects = nullptr;
   };
 
   Reply Reject(ClientId client, Reply error);
+  // A command outside MULTI, as one unit of the write stream.
+  Reply RunCommand(const CommandSpec& spec, const Argv& argv, sim::Instant now);
   Reply Dispatch(const CommandSpec& spec, const Argv& argv, sim::Instant now,
-                 std::vector<Argv>* effects);
+                 EffectLog* effects);
   Reply RunExec(ClientId client, sim::Instant now);
-  Reply RunEval(const Argv& argv, sim::Instant now, std::vector<Argv>* effects);
+  Reply RunEval(const Argv& argv, sim::Instant now, EffectLog* effects);
   Reply RunScriptWith(const Script& script, const Argv& keys, const Argv& args,
-                      sim::Instant now, std::vector<Argv>* effects);
-  ExecContext MakeContext(int64_t now_ms, std::vector<Argv>* effects);
-  void Commit(std::vector<Argv> effects, sim::Instant now);
+                      sim::Instant now, EffectLog* effects);
+  ExecContext MakeContext(int64_t now_ms, EffectLog* effects);
+  // An empty log for one atomic unit; it keeps the commands only when the stream has a reader.
+  EffectLog NewEffectLog() const;
+  bool StreamHasReader() const { return durable_.keeps_records() || backlog_.has_value(); }
+  void Commit(EffectLog effects, sim::Instant now);
   void Advance(sim::Instant now);
   void StartBacklog();  // at the current offset, unless there is one
   std::string NewReplicationId();

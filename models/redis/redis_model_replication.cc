@@ -10,17 +10,23 @@
 
 namespace models::redis {
 
-void RedisModel::Commit(std::vector<Argv> effects, sim::Instant now) {
-  if (effects.empty()) return;
+EffectLog RedisModel::NewEffectLog() const {
+  // Without an AOF or RDB and without a backlog, nobody reads the stream (Redis's propagate()
+  // then feeds nothing): the offset moves, and the record need not be built.
+  return EffectLog(StreamHasReader());
+}
+
+void RedisModel::Commit(EffectLog effects, sim::Instant now) {
+  if (effects.count() == 0) return;
   // Only a primary produces writes: replicas refuse them (READONLY) and only hide expired keys.
   SIM_ASSERT(role_ == Role::kPrimary);
   // A clock that jumps back must not reorder the stream; the durable schedule needs order.
   last_record_time_ = std::max(now, last_record_time_);
   ++offset_;
-  // Without an AOF or RDB and without a backlog, nobody reads the stream (Redis's propagate()
-  // then feeds nothing): the offset moves, and the record need not be built.
-  if (!durable_.keeps_records() && !backlog_) return;
-  WriteRecord record{offset_, last_record_time_, std::move(effects)};
+  // A reader cannot appear while a unit runs, so the log kept its commands if one reads them.
+  SIM_ASSERT_EQ(effects.keeps_commands(), StreamHasReader());
+  if (!effects.keeps_commands()) return;
+  WriteRecord record{offset_, last_record_time_, effects.TakeCommands()};
   durable_.Append(record);
   if (backlog_) backlog_->Append(std::move(record));
 }
@@ -40,7 +46,9 @@ void RedisModel::ActiveExpireCycle(sim::Instant now) {
     const bool erased = keyspace_.Erase(key);
     SIM_ASSERT(erased);
     // One DEL record per key, as activeExpireCycle propagates them.
-    Commit({{"DEL", key}}, now);
+    EffectLog effects = NewEffectLog();
+    effects.Add({"DEL", key});
+    Commit(std::move(effects), now);
   }
 }
 

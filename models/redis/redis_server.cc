@@ -55,7 +55,8 @@ sim::Result<Reply> Execute(ServerState* st, const RedisRequest& req) {
   const sim::Instant now = st->env.LocalNow();
   const int64_t offset_before = model.ReplicationOffset();
   if (req.kind == RedisRequestKind::kCommand) {
-    Reply reply = model.Execute(*client, req.argv, now);
+    // Built as the Result at once: a Reply returned by name would move twice into one.
+    sim::Result<Reply> reply = model.Execute(*client, req.argv, now);
     NotifyIfWritten(st, offset_before);
     return reply;
   }

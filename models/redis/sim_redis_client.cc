@@ -81,7 +81,7 @@ sim::Task<sim::Result<T>> SimRedisClient::Call(RedisRequestKind kind, Argv argv,
     co_return convert(command, reply.error());
   }
   open_ = true;
-  co_return convert(command, FromReply(std::move(reply).value()));
+  co_return convert(command, FromReply(std::move(reply)));
 }
 
 sim::Task<sim::Result<Reply>> SimRedisClient::Command(Argv argv) {
