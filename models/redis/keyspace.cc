@@ -24,10 +24,7 @@ void Keyspace::Put(const std::string& key, Value value, bool keep_ttl) {
   auto [entry, inserted] = entries_.FindOrInsert(key);
   entry->value = std::move(value);
   if (inserted) return;
-  if (!keep_ttl && entry->expire_at_ms != kNoExpiry) {
-    expires_.erase({entry->expire_at_ms, key});
-    entry->expire_at_ms = kNoExpiry;
-  }
+  if (!keep_ttl) DropDeadline(key, entry);
 }
 
 void Keyspace::PutString(std::string_view key, Entry* entry, std::string_view value,
@@ -46,10 +43,7 @@ void Keyspace::PutString(std::string_view key, Entry* entry, std::string_view va
   } else {
     entry->value.emplace<std::string>(value);
   }
-  if (!keep_ttl && entry->expire_at_ms != kNoExpiry) {
-    expires_.erase({entry->expire_at_ms, std::string(key)});
-    entry->expire_at_ms = kNoExpiry;
-  }
+  if (!keep_ttl) DropDeadline(key, entry);
 }
 
 bool Keyspace::Erase(std::string_view key) {
@@ -74,7 +68,12 @@ void Keyspace::SetExpire(std::string_view key, int64_t deadline_ms) {
 
 bool Keyspace::Persist(std::string_view key) {
   Entry* entry = entries_.Find(key);
-  if (entry == nullptr || entry->expire_at_ms == kNoExpiry) return false;
+  if (entry == nullptr) return false;
+  return DropDeadline(key, entry);
+}
+
+bool Keyspace::DropDeadline(std::string_view key, Entry* entry) {
+  if (entry->expire_at_ms == kNoExpiry) return false;
   expires_.erase({entry->expire_at_ms, std::string(key)});
   entry->expire_at_ms = kNoExpiry;
   return true;

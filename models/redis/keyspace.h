@@ -77,6 +77,9 @@ class Keyspace {
   bool operator==(const Keyspace& other) const { return entries_ == other.entries_; }
 
  private:
+  // Makes the key persistent; returns whether it had a deadline. REQUIRES: entry is Find(key).
+  bool DropDeadline(std::string_view key, Entry* entry);
+
   KeyTable<std::string, Entry, StringKeyHash> entries_;  // determinism: lookup-only, never iterated in order
   std::set<std::pair<int64_t, std::string>> expires_;  // (deadline, key)
 };
