@@ -134,10 +134,11 @@ double Rng::Ln(double x) {
   bits = (bits & ~(uint64_t{0x7ff} << 52)) | (uint64_t{1022} << 52);
   double m = 0;
   std::memcpy(&m, &bits, sizeof m);
-  if (m < 0.70710678118654752440) {  // centre m on 1 so that x near 1 gives c == 1, ln(c) == 0
-    m *= 2.0;
-    e -= 1;
-  }
+  // Centre m on 1 so that x near 1 gives c == 1, ln(c) == 0. Which way it goes is a coin flip
+  // for a uniform draw, so it is computed without a branch (m * 1.0 and m * 2.0 are exact).
+  const int low = m < 0.70710678118654752440 ? 1 : 0;
+  m *= static_cast<double>(1 + low);
+  e -= low;
   const int k = static_cast<int>(m * 128.0 + 0.5);  // m * 128 is exact
   const double c = static_cast<double>(k) * (1.0 / 128);
   const double y = (m - c) / (m + c);  // m - c is exact (Sterbenz)

@@ -42,11 +42,6 @@ void World::StartAll() {
   }
 }
 
-Node& World::node(NodeId id) {
-  SIM_ASSERT_LT(id, nodes_.size());
-  return *nodes_[id];
-}
-
 Node* World::FindNode(std::string_view name) {
   for (auto& n : nodes_) {
     if (n->name() == name) return n.get();

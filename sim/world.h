@@ -51,7 +51,10 @@ class World final : public AssertContext {
   // Adds a node (not yet started). Names must be unique.
   Node& AddNode(std::string name, Node::BootFn boot = {});
   void StartAll();
-  Node& node(NodeId id);
+  Node& node(NodeId id) {  // inline: a client looks up its server's node on every call
+    SIM_ASSERT_LT(id, nodes_.size());
+    return *nodes_[id];
+  }
   Node* FindNode(std::string_view name);
   // Every node, the world's own pseudo-node (id 0) excluded, in creation order.
   std::vector<Node*> nodes();
