@@ -23,6 +23,16 @@ class Box {
     requires(!std::is_same_v<D, Box>)
   Box(T&& value)  // NOLINT: implicit, as std::any's
       : ops_(&kOps<D>), value_(new (pool::Allocate(sizeof(D))) D(std::forward<T>(value))) {}
+  // A box holding what make() returns, built in place in the pool block: the value is not
+  // moved in (a reply built by a handler goes straight into its message).
+  template <class F, class D = std::decay_t<std::invoke_result_t<F&>>>
+  static Box Emplace(F&& make) {
+    Box box;
+    void* block = pool::Allocate(sizeof(D));
+    box.value_ = new (block) D(make());
+    box.ops_ = &kOps<D>;
+    return box;
+  }
   Box(const Box& other)
       : ops_(other.ops_),
         value_(other.ops_ != nullptr ? other.ops_->clone(other.value_) : nullptr) {}

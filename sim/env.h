@@ -30,7 +30,8 @@ struct TypedCall {
   bool await_ready() const noexcept { return false; }
   void await_suspend(std::coroutine_handle<> h) { raw.await_suspend(h); }
   Result<Resp> await_resume() {
-    Result<Box> r = raw.await_resume();
+    // Read in place: the box dies with the awaiter, and only its value moves out.
+    Result<Box>& r = raw.outcome;
     if (!r.ok()) return r.error();
     auto* typed = r.value().template Get<Result<Resp>>();
     SIM_ASSERT_MSG(typed != nullptr, "RPC reply has an unexpected type");
@@ -103,9 +104,8 @@ class Env {
       if (e.kind != EnvelopeKind::kRequest) return;
       Req* req = e.payload.template Get<Req>();
       SIM_ASSERT_MSG(req != nullptr, "RPC request has an unexpected type");
-      Result<Resp> reply = handler(std::move(*req));
-      network->Send(
-          Envelope{e.to, e.from, EnvelopeKind::kReply, e.rpc_id, Box(std::move(reply))});
+      Box reply = Box::Emplace([&] { return handler(std::move(*req)); });
+      network->Send(Envelope{e.to, e.from, EnvelopeKind::kReply, e.rpc_id, std::move(reply)});
     });
   }
 

@@ -41,7 +41,9 @@ class RpcLayer {
     Box request;
     Duration timeout;
     uint64_t id = 0;
-    Result<Box> outcome = Error{Errc::kCancelled, {}};
+    // Set by Finish before the caller resumes, and read only then. It starts as a box, the
+    // type a reply brings, so that storing one does not first destroy an Error.
+    Result<Box> outcome = Box{};
 
     bool await_ready() const noexcept { return false; }
     void await_suspend(std::coroutine_handle<> h);
