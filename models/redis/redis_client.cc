@@ -16,20 +16,20 @@ sim::Error Unexpected(const char* command, const Reply& reply) {
                                                  reply.ToString());
 }
 
-sim::Result<int64_t> AsInteger(const char* command, sim::Result<Reply> result) {
+sim::Result<int64_t> AsInteger(const char* command, sim::Result<Reply>&& result) {
   if (!result.ok()) return result.error();
   if (result->type() != Reply::Type::kInteger) return Unexpected(command, *result);
   return result->integer();
 }
 
-sim::Result<bool> AsFlag(const char* command, sim::Result<Reply> result) {
+sim::Result<bool> AsFlag(const char* command, sim::Result<Reply>&& result) {
   sim::Result<int64_t> n = AsInteger(command, std::move(result));
   if (!n.ok()) return n.error();
   return *n != 0;
 }
 
 sim::Result<std::optional<std::string>> AsOptionalBulk(const char* command,
-                                                       sim::Result<Reply> result) {
+                                                       sim::Result<Reply>&& result) {
   if (!result.ok()) return result.error();
   if (result->IsNil()) return std::optional<std::string>();
   if (result->type() != Reply::Type::kBulk) return Unexpected(command, *result);
@@ -37,7 +37,7 @@ sim::Result<std::optional<std::string>> AsOptionalBulk(const char* command,
 }
 
 // SET answers OK, or nil when NX / XX refused it.
-sim::Result<bool> AsStored(const char* command, sim::Result<Reply> result) {
+sim::Result<bool> AsStored(const char* command, sim::Result<Reply>&& result) {
   if (!result.ok()) return result.error();
   if (result->IsNil()) return false;
   // Compared field by field: Reply::Ok() would build a reply per call.

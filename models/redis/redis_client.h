@@ -52,7 +52,7 @@ Reply ToReply(const sim::Result<Reply>& result);
 
 // Turns a command's result into a typed helper's result (`command` names it in errors).
 template <class T>
-using ReplyConverter = sim::Result<T> (*)(const char* command, sim::Result<Reply> result);
+using ReplyConverter = sim::Result<T> (*)(const char* command, sim::Result<Reply>&& result);
 
 class RedisClient {
  public:

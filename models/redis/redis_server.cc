@@ -42,6 +42,17 @@ void CloseConnection(ServerState* st, const ConnKey& key) {
   st->connection_index.Erase(key);
 }
 
+// One command of an open connection. The result is the function's only return value, so it is
+// built in the caller's slot (named return value): a reply moves once less on every command.
+sim::Result<Reply> ExecuteCommand(ServerState* st, RedisModel::ClientId client,
+                                  const Argv& argv) {
+  RedisModel& model = *st->model;
+  const int64_t offset_before = model.ReplicationOffset();
+  sim::Result<Reply> reply = model.Execute(client, argv, st->env.LocalNow());
+  NotifyIfWritten(st, offset_before);
+  return reply;
+}
+
 // Runs the request's commands with nothing else in between: Redis executes one command (or one
 // EXEC) at a time, and a pipelined MULTI ... EXEC batch is atomic.
 sim::Result<Reply> Execute(ServerState* st, const RedisRequest& req) {
@@ -51,16 +62,11 @@ sim::Result<Reply> Execute(ServerState* st, const RedisRequest& req) {
   }
   const std::optional<RedisModel::ClientId> client = FindOrOpen(st, req);
   if (!client) return ConnectionLost(req.connection);
+  if (req.kind == RedisRequestKind::kCommand) return ExecuteCommand(st, *client, req.argv);
+  SIM_ASSERT(req.kind == RedisRequestKind::kExec);
   RedisModel& model = *st->model;
   const sim::Instant now = st->env.LocalNow();
   const int64_t offset_before = model.ReplicationOffset();
-  if (req.kind == RedisRequestKind::kCommand) {
-    // Built as the Result at once: a Reply returned by name would move twice into one.
-    sim::Result<Reply> reply = model.Execute(*client, req.argv, now);
-    NotifyIfWritten(st, offset_before);
-    return reply;
-  }
-  SIM_ASSERT(req.kind == RedisRequestKind::kExec);
   static const Argv kMulti{"MULTI"};
   static const Argv kExec{"EXEC"};
   (void)model.Execute(*client, kMulti, now);  // a nested MULTI's error changes nothing

@@ -16,7 +16,9 @@ sim::Task<void> SendQuit(sim::Env env, sim::Endpoint server, RedisRequest quit,
   (void)co_await env.Call<Reply>(server, std::move(quit), timeout);
 }
 
-sim::Result<Reply> AsIs(const char* /*command*/, sim::Result<Reply> result) { return result; }
+sim::Result<Reply> AsIs(const char* /*command*/, sim::Result<Reply>&& result) {
+  return std::move(result);
+}
 
 }  // namespace
 
@@ -81,7 +83,9 @@ sim::Task<sim::Result<T>> SimRedisClient::Call(RedisRequestKind kind, Argv argv,
     co_return convert(command, reply.error());
   }
   open_ = true;
-  co_return convert(command, FromReply(std::move(reply)));
+  // An error reply becomes a kRejected error; any other reply goes to convert as it came.
+  if (reply->IsError()) co_return convert(command, FromReply(std::move(reply).value()));
+  co_return convert(command, std::move(reply));
 }
 
 sim::Task<sim::Result<Reply>> SimRedisClient::Command(Argv argv) {
