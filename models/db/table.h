@@ -18,6 +18,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <unordered_map>  // determinism: lookup-only (KeyIndex)
 #include <vector>
 
 #include "models/db/lock_manager.h"
@@ -84,9 +85,10 @@ class Table {
   void ApplyCommitted(int64_t pk, std::optional<Row> version);
 
  private:
-  // Keyed by the values' byte encoding (EncodeKey): only ever looked up by equality, and a
-  // string compares far faster than a vector of variants.
-  using KeyIndex = std::map<std::string, std::set<int64_t>>;
+  // Keyed by the values' byte encoding (EncodeKey): a string hashes and compares far faster
+  // than a vector of variants. Determinism: a hash table, only ever looked up, filed into and
+  // erased from by key, never iterated; the row ids of a key stay ordered (std::set).
+  using KeyIndex = std::unordered_map<std::string, std::set<int64_t>>;  // determinism: lookup-only
   // The versions of a row the indexes file: committed, then pending (nullptr when absent).
   using Versions = std::array<const Row*, 2>;
 
