@@ -101,7 +101,7 @@ Reply CmdGet(ExecContext& ctx, const Argv& argv) {
   if (entry == nullptr) return Reply::Nil();
   const auto* text = std::get_if<std::string>(&entry->value);
   if (text == nullptr) return ErrWrongType();
-  return Reply::Bulk(*text);
+  return Reply::BulkCopy(*text);
 }
 
 Reply CmdSet(ExecContext& ctx, const Argv& argv) {

@@ -8,6 +8,25 @@
 
 namespace models::redis {
 
+Reply::Reply(const Reply& other)
+    : type_(other.type_),
+      integer_(other.integer_),
+      str_(other.str_),
+      elements_(other.elements_ != nullptr ? std::make_unique<std::vector<Reply>>(*other.elements_)
+                                           : nullptr) {}
+
+Reply& Reply::operator=(const Reply& other) {
+  if (this != &other) *this = Reply(other);
+  return *this;
+}
+
+bool Reply::operator==(const Reply& other) const {
+  if (type_ != other.type_ || integer_ != other.integer_ || str_ != other.str_) return false;
+  const size_t n = elements_ != nullptr ? elements_->size() : 0;
+  const size_t other_n = other.elements_ != nullptr ? other.elements_->size() : 0;
+  return n == other_n && (n == 0 || *elements_ == *other.elements_);
+}
+
 Reply Reply::Status(std::string text) {
   Reply r;
   r.type_ = Type::kStatus;
@@ -41,7 +60,7 @@ Reply Reply::Nil() { return Reply(); }
 Reply Reply::Array(std::vector<Reply> elements) {
   Reply r;
   r.type_ = Type::kArray;
-  r.elements_ = std::move(elements);
+  r.elements_ = std::make_unique<std::vector<Reply>>(std::move(elements));
   return r;
 }
 
@@ -58,12 +77,14 @@ int64_t Reply::integer() const {
 
 const std::vector<Reply>& Reply::elements() const {
   SIM_ASSERT(type_ == Type::kArray);
-  return elements_;
+  static const std::vector<Reply> kNone;
+  return elements_ != nullptr ? *elements_ : kNone;
 }
 
 std::vector<Reply>& Reply::mutable_elements() {
   SIM_ASSERT(type_ == Type::kArray);
-  return elements_;
+  if (elements_ == nullptr) elements_ = std::make_unique<std::vector<Reply>>();
+  return *elements_;
 }
 
 std::string Reply::ErrorCode() const {
@@ -100,9 +121,10 @@ std::string Reply::ToString() const {
     case Type::kNil: return "(nil)";
     case Type::kArray: {
       std::string out = "[";
-      for (size_t i = 0; i < elements_.size(); ++i) {
+      const std::vector<Reply>& items = elements();
+      for (size_t i = 0; i < items.size(); ++i) {
         if (i != 0) out += ", ";
-        out += elements_[i].ToString();
+        out += items[i].ToString();
       }
       return out + "]";
     }

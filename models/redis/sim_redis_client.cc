@@ -72,8 +72,11 @@ sim::Task<sim::Result<T>> SimRedisClient::Call(RedisRequestKind kind, Argv argv,
     co_return convert(command, sim::MakeError(sim::Errc::kUnavailable,
                                               "connection refused: redis server is down"));
   }
-  RedisRequest request{self, env_.node().incarnation(), connection_, !open_, kind,
-                       std::move(argv), std::move(batch)};
+  // Built in its message's box: the argv moves once, from the parameter.
+  sim::Box request = sim::Box::Emplace([&] {
+    return RedisRequest{self, env_.node().incarnation(), connection_, !open_, kind,
+                        std::move(argv), std::move(batch)};
+  });
   busy_ = true;
   sim::Result<Reply> reply = co_await env_.Call<Reply>(target, std::move(request), timeout_);
   busy_ = false;
