@@ -29,7 +29,12 @@ class Box {
   static Box Emplace(F&& make) {
     Box box;
     void* block = pool::Allocate(sizeof(D));
-    box.value_ = new (block) D(make());
+    try {
+      box.value_ = new (block) D(make());
+    } catch (...) {
+      pool::Free(block, sizeof(D));
+      throw;
+    }
     box.ops_ = &kOps<D>;
     return box;
   }
