@@ -30,8 +30,7 @@ struct TypedCall {
   bool await_ready() const noexcept { return false; }
   void await_suspend(std::coroutine_handle<> h) { raw.await_suspend(h); }
   Result<Resp> await_resume() {
-    // Read in place: the box dies with the awaiter, and only its value moves out.
-    Result<Box>& r = raw.outcome;
+    Result<Box>& r = raw.await_resume();  // only the typed value moves out of the box
     if (!r.ok()) return r.error();
     auto* typed = r.value().template Get<Result<Resp>>();
     SIM_ASSERT_MSG(typed != nullptr, "RPC reply has an unexpected type");

@@ -47,7 +47,9 @@ class RpcLayer {
 
     bool await_ready() const noexcept { return false; }
     void await_suspend(std::coroutine_handle<> h);
-    Result<Box> await_resume() { return std::move(outcome); }
+    // The outcome in place: the caller takes what it needs out of the box, which dies with
+    // the awaiter.
+    Result<Box>& await_resume() { return outcome; }
     ~CallAwaiter();
   };
   CallAwaiter CallRaw(Endpoint to, Box request, Duration timeout) {

@@ -41,6 +41,20 @@ bool RunSeed(const scenarios::Spec& spec, uint64_t seed,
   return report.exit_code == 0;
 }
 
+// Wall seconds to run seeds 1..seeds of `spec` with `overrides` on two threads; clears
+// *all_valid when a run does not end valid.
+double WallOnTwoJobs(const scenarios::Spec& spec, size_t seeds,
+                     const std::vector<std::string>& overrides, bool* all_valid) {
+  std::vector<char> valid(seeds, 0);
+  const double start = cli::host::WallSeconds();
+  cli::host::ParallelFor(
+      seeds, 2, [&](size_t i) { valid[i] = RunSeed(spec, i + 1, overrides) ? 1 : 0; },
+      [](size_t) {}, [] { return false; });
+  const double wall_s = cli::host::WallSeconds() - start;
+  for (char v : valid) *all_valid &= v != 0;
+  return wall_s;
+}
+
 // Committed orders per virtual second of chaos in seed 1 of `spec` with `overrides`; -1 when the
 // run did not end valid.
 double HotSkuRate(const scenarios::Spec& spec, const std::vector<std::string>& overrides) {
@@ -90,23 +104,10 @@ int main(int argc, char** argv) {
   const double cpu_s = static_cast<double>(std::clock() - start) / CLOCKS_PER_SEC;
   std::printf("mall.day_cpu_s_per_seed %.3f s\n", cpu_s / kDaySeeds);
 
-  std::vector<char> day_valid(kDayJobsSeeds, 0);
-  const double day_wall_start = cli::host::WallSeconds();
-  cli::host::ParallelFor(
-      kDayJobsSeeds, 2, [&](size_t i) { day_valid[i] = RunSeed(spec, i + 1, day) ? 1 : 0; },
-      [](size_t) {}, [] { return false; });
-  const double day_wall_s = cli::host::WallSeconds() - day_wall_start;
+  const double day_wall_s = WallOnTwoJobs(spec, kDayJobsSeeds, day, &all_valid);
   std::printf("mall.day_wall_s_per_seed.jobs2 %.3f s\n", day_wall_s / kDayJobsSeeds);
-  for (char v : day_valid) all_valid &= v != 0;
-
-  std::vector<char> valid(kSpecSeeds, 0);
-  const double wall_start = cli::host::WallSeconds();
-  cli::host::ParallelFor(
-      kSpecSeeds, 2, [&](size_t i) { valid[i] = RunSeed(spec, i + 1, {}) ? 1 : 0; },
-      [](size_t) {}, [] { return false; });
-  const double wall_s = cli::host::WallSeconds() - wall_start;
+  const double wall_s = WallOnTwoJobs(spec, kSpecSeeds, {}, &all_valid);
   std::printf("mall.order_stock_release_seeds_per_s.jobs2 %.2f seeds/s\n", kSpecSeeds / wall_s);
-  for (char v : valid) all_valid &= v != 0;
   all_valid &= PrintHotSku();
   if (!all_valid) {
     std::fprintf(stderr, "mall_bench: a run did not end valid\n");

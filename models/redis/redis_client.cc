@@ -89,9 +89,8 @@ sim::Result<Reply> FromReply(Reply reply) {
   return reply;
 }
 
-sim::Result<Reply> FromReply(sim::Result<Reply>&& result) {
-  if (result.ok() && result->IsError()) return FromReply(std::move(result).value());
-  return std::move(result);
+void ApplyErrorRule(sim::Result<Reply>* result) {
+  if (result->ok() && (*result)->IsError()) *result = FromReply(std::move(*result).value());
 }
 
 Reply ToReply(const sim::Result<Reply>& result) {

@@ -43,9 +43,9 @@ struct SetOptions {
 std::optional<Reply> RejectedReply(const sim::Error& error);
 // Reply -> Result under the error rule above.
 sim::Result<Reply> FromReply(Reply reply);
-// The same for a reply that arrived as an ok Result; a transport error passes unchanged. One
-// move of the reply fewer than unwrapping it for the overload above.
-sim::Result<Reply> FromReply(sim::Result<Reply>&& result);
+// The same rule in place, for a reply that arrived as an ok Result: an error reply becomes its
+// kRejected error; any other reply, and a transport error, stay as they are (nothing moves).
+void ApplyErrorRule(sim::Result<Reply>* result);
 // Result -> Reply: the reply, or the error reply a kRejected stands for. REQUIRES: the result
 // is ok or kRejected.
 Reply ToReply(const sim::Result<Reply>& result);

@@ -86,8 +86,7 @@ sim::Task<sim::Result<T>> SimRedisClient::Call(RedisRequestKind kind, Argv argv,
     co_return convert(command, reply.error());
   }
   open_ = true;
-  // An error reply becomes a kRejected error; any other reply goes to convert as it came.
-  if (reply->IsError()) co_return convert(command, FromReply(std::move(reply).value()));
+  ApplyErrorRule(&reply);
   co_return convert(command, std::move(reply));
 }
 
