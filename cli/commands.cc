@@ -23,18 +23,6 @@ namespace {
 
 constexpr int kBadInput = 2;
 
-// Loads and validates a spec; prints every error (file:line: message) and returns nullopt.
-std::optional<scenarios::Spec> LoadOrReport(const std::string& path) {
-  auto r = scenarios::LoadSpecFile(path);
-  if (auto* errors = std::get_if<std::vector<scenarios::SpecError>>(&r)) {
-    std::cerr << scenarios::FormatErrors(*errors);
-    if (!scenarios::FormatErrors(*errors).ends_with('\n')) std::cerr << '\n';
-    std::cerr << fmt::format("mallsim: {} has {} error(s); nothing was run\n", path, errors->size());
-    return std::nullopt;
-  }
-  return std::get<scenarios::Spec>(std::move(r));
-}
-
 std::optional<scenarios::RunConfig> Resolve(const scenarios::Spec& spec, uint64_t seed,
                                             const std::vector<std::string>& overrides) {
   auto r = scenarios::ResolveRunConfig(spec, seed, overrides);
@@ -119,6 +107,17 @@ class Progress {
 };
 
 }  // namespace
+
+std::optional<scenarios::Spec> LoadOrReport(const std::string& path) {
+  auto r = scenarios::LoadSpecFile(path);
+  if (auto* errors = std::get_if<std::vector<scenarios::SpecError>>(&r)) {
+    const std::string text = scenarios::FormatErrors(*errors);
+    std::cerr << text << (text.ends_with('\n') ? "" : "\n");
+    std::cerr << fmt::format("mallsim: {} has {} error(s); nothing was run\n", path, errors->size());
+    return std::nullopt;
+  }
+  return std::get<scenarios::Spec>(std::move(r));
+}
 
 int CmdList(bool json) {
   const scenarios::RegistryInfo& info = scenarios::DefaultRegistryInfo();

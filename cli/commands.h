@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "scenarios/spec/spec.h"
+
 namespace cli {
 
 struct OutputOptions {
@@ -15,6 +17,10 @@ struct OutputOptions {
   std::string junit;                        // JUnit XML file, if set
   bool json = false;                        // machine-readable stdout
 };
+
+// Loads and validates a spec; on errors prints every one (file:line: message) and returns
+// nullopt.
+std::optional<scenarios::Spec> LoadOrReport(const std::string& path);
 
 int CmdList(bool json);
 int CmdSchema(const std::string& out_path);

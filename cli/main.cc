@@ -6,10 +6,12 @@
 
 #include <filesystem>
 #include <iostream>
+#include <optional>
 
 #include "checkers/lin/real/lincheck_command.h"
 #include "cli/commands.h"
 #include "cli/demo.h"
+#include "cli/parse_args.h"
 #include "cli/real/host.h"
 
 namespace {
@@ -106,12 +108,7 @@ int main(int argc, char** argv) {
   demo_cmd->add_option("--trace-out", demo.trace_out, "Write every trace event as JSON Lines");
   demo_cmd->add_option("--history-out", demo.history_out, "Write the history as JSON Lines");
 
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::ParseError& e) {
-    const int code = app.exit(e);
-    return code == 0 ? 0 : 2;
-  }
+  if (std::optional<int> exit_code = cli::ParseArgs(app, argc, argv)) return *exit_code;
   if (list->parsed()) return cli::CmdList(list_json);
   if (schema->parsed()) return cli::CmdSchema(schema_out);
   if (run->parsed()) return cli::CmdRun(spec, seed, sets, out, trace_out, history_out);

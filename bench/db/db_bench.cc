@@ -11,9 +11,13 @@
 
 #include <chrono>
 #include <cstdio>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include <CLI/CLI.hpp>
+
+#include "cli/parse_args.h"
 #include "models/db/db_server.h"
 #include "models/db/mall_catalog.h"
 #include "models/db/sim_sql_client.h"
@@ -140,7 +144,9 @@ void BenchModel() {
 
 }  // namespace
 
-int main() {
+int main(int argc, char** argv) {
+  CLI::App app{"db_bench: the DB model end to end (SimSqlClient -> simulated network -> DbServer) and alone; prints `metric value unit` lines"};
+  if (std::optional<int> exit_code = cli::ParseArgs(app, argc, argv)) return *exit_code;
   BenchModel();
   BenchTransactions();
   return 0;

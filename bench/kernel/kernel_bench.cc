@@ -8,8 +8,12 @@
 
 #include <chrono>
 #include <cstdio>
+#include <optional>
 #include <string>
 
+#include <CLI/CLI.hpp>
+
+#include "cli/parse_args.h"
 #include "sim/world.h"
 
 using namespace sim::literals;
@@ -116,7 +120,9 @@ void BenchSpawn() {
 
 }  // namespace
 
-int main() {
+int main(int argc, char** argv) {
+  CLI::App app{"kernel_bench: the simulation kernel (timers, sleeps, messages, task spawns, queue memory); prints `metric value unit` lines"};
+  if (std::optional<int> exit_code = cli::ParseArgs(app, argc, argv)) return *exit_code;
   BenchTimers();
   BenchSleeps();
   BenchMessages();

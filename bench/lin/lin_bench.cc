@@ -13,6 +13,7 @@
 #include <chrono>
 #include <fstream>
 #include <iostream>
+#include <optional>
 #include <string>
 
 #include <CLI/CLI.hpp>
@@ -20,6 +21,7 @@
 
 #include "bench/lin/shapes.h"
 #include "checkers/lin/checker.h"
+#include "cli/parse_args.h"
 
 namespace {
 
@@ -128,7 +130,7 @@ int main(int argc, char** argv) {
   app.add_option("--shape", only, "run only this shape");
   app.add_option("--general-seconds", general_seconds_max,
                  "time limit of the forced general search per shape");
-  CLI11_PARSE(app, argc, argv);
+  if (std::optional<int> exit_code = cli::ParseArgs(app, argc, argv)) return *exit_code;
   bool good = true;
   for (const bench::lin::Shape& shape : bench::lin::Shapes()) {
     if (!only.empty() && shape.name != only) continue;

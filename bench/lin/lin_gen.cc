@@ -4,12 +4,14 @@
 //   lin_gen --model kv --clients 5 --ops 1000 --keys 3 --cas-percent 10 --seed 7 --out h.json
 
 #include <iostream>
+#include <optional>
 #include <string>
 
 #include <CLI/CLI.hpp>
 
 #include "bench/lin/shapes.h"
 #include "checkers/lin/history_json.h"
+#include "cli/parse_args.h"
 
 int main(int argc, char** argv) {
   CLI::App app{"lin_gen: generate a register/KV history as JSON"};
@@ -29,7 +31,7 @@ int main(int argc, char** argv) {
   app.add_option("--seed", options.seed);
   app.add_flag("--corrupt", corrupt, "make one read stale (not linearizable)");
   app.add_option("--out", out, "output file")->required();
-  CLI11_PARSE(app, argc, argv);
+  if (std::optional<int> exit_code = cli::ParseArgs(app, argc, argv)) return *exit_code;
   if (!shape_name.empty()) {
     auto shape = bench::lin::FindShape(shape_name);
     if (!shape) {

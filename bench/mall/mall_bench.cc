@@ -19,10 +19,15 @@
 
 #include <cstdio>
 #include <ctime>
+#include <optional>
 #include <string>
 #include <variant>
 #include <vector>
 
+#include <CLI/CLI.hpp>
+
+#include "cli/commands.h"
+#include "cli/parse_args.h"
 #include "cli/real/host.h"
 #include "scenarios/load.h"
 #include "scenarios/workloads/mall/saga_workload.h"
@@ -89,14 +94,15 @@ bool PrintHotSku() {
 }  // namespace
 
 int main(int argc, char** argv) {
-  const std::string spec_path =
-      argc > 1 ? argv[1] : MALLSIM_SOURCE_DIR "/scenarios/specs/order_stock_release.json";
-  auto loaded = scenarios::LoadSpecFile(spec_path);
-  if (!std::holds_alternative<scenarios::Spec>(loaded)) {
-    std::fprintf(stderr, "mall_bench: cannot load %s\n", spec_path.c_str());
-    return 2;
-  }
-  const scenarios::Spec& spec = std::get<scenarios::Spec>(loaded);
+  CLI::App app{"mall_bench: the order/stock saga's two-hour day (CPU and wall seconds per seed), "
+               "the spec's seeds per second on two threads and the hot-sku throughput; prints "
+               "`metric value unit` lines"};
+  std::string spec_path = MALLSIM_SOURCE_DIR "/scenarios/specs/order_stock_release.json";
+  app.add_option("spec", spec_path, "the order/stock spec")->capture_default_str();
+  if (std::optional<int> exit_code = cli::ParseArgs(app, argc, argv)) return *exit_code;
+  const std::optional<scenarios::Spec> loaded = cli::LoadOrReport(spec_path);
+  if (!loaded) return 2;
+  const scenarios::Spec& spec = *loaded;
   bool all_valid = true;
 
   // One thread here, so process CPU time is this loop's.

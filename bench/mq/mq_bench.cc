@@ -6,8 +6,12 @@
 // Wall time is measured with steady_clock here only (the bench is outside the simulation).
 #include <chrono>
 #include <cstdio>
+#include <optional>
 #include <string>
 
+#include <CLI/CLI.hpp>
+
+#include "cli/parse_args.h"
 #include "models/mq/broker_model.h"
 #include "models/mq/broker_server.h"
 #include "models/mq/sim_broker_client.h"
@@ -130,7 +134,9 @@ void BenchModel() {
 
 }  // namespace
 
-int main() {
+int main(int argc, char** argv) {
+  CLI::App app{"mq_bench: the RabbitMQ model behind the simulated broker node and alone; prints `metric value unit` lines"};
+  if (std::optional<int> exit_code = cli::ParseArgs(app, argc, argv)) return *exit_code;
   BenchModel();
   BenchNetwork();
   return 0;

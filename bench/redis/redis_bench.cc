@@ -16,7 +16,7 @@
 // wall figure) with each run's figures on stderr: on a shared machine one run's wall rate
 // swings by 15-20% either way.
 // `redis_bench --short` runs a tenth of the work, `--profile` a fiftieth in one run (for
-// callgrind); `--only=e2e|exec|model` runs one part.
+// callgrind); `--only=e2e|exec|model` runs one part; `--help` says so.
 
 #include <algorithm>
 #include <array>
@@ -26,8 +26,12 @@
 #include <cstdio>
 #include <string>
 #include <string_view>
+#include <optional>
 #include <vector>
 
+#include <CLI/CLI.hpp>
+
+#include "cli/parse_args.h"
 #include "models/redis/redis_model.h"
 #include "models/redis/redis_server.h"
 #include "models/redis/sim_redis_client.h"
@@ -214,17 +218,21 @@ Rates RunModel(uint64_t commands) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  CLI::App app{"redis_bench: the Redis model end to end (client -> simulated network -> server -> "
+               "model -> reply) and alone; prints `metric value unit` lines"};
+  bool short_run = false;
+  bool profile = false;
+  std::string only;
+  app.add_flag("--short", short_run, "a tenth of the work");
+  app.add_flag("--profile", profile, "a fiftieth of the work in one run (for callgrind)");
+  app.add_option("--only", only, "run one part")->check(CLI::IsMember({"e2e", "exec", "model"}));
+  if (std::optional<int> exit_code = cli::ParseArgs(app, argc, argv)) return *exit_code;
   uint64_t scale = 50;
   int repeats = kRepeats;
-  std::string only;
-  for (int i = 1; i < argc; ++i) {
-    const std::string arg = argv[i];
-    if (arg == "--short") scale = 5;
-    if (arg == "--profile") {
-      scale = 1;
-      repeats = 1;
-    }
-    if (arg.rfind("--only=", 0) == 0) only = arg.substr(7);
+  if (short_run) scale = 5;
+  if (profile) {
+    scale = 1;
+    repeats = 1;
   }
   if (only.empty() || only == "e2e") {
     const Rates r = MedianE2e(&SingleCommands, 20'000 * scale, repeats);

@@ -2,19 +2,26 @@
 // per core), printed as `metric value unit`.
 
 #include <cstdio>
+#include <optional>
+#include <string>
 #include <variant>
 
+#include <CLI/CLI.hpp>
+
+#include "cli/commands.h"
+#include "cli/parse_args.h"
 #include "cli/real/host.h"
 #include "scenarios/load.h"
 
 int main(int argc, char** argv) {
-  const std::string spec_path = argc > 1 ? argv[1] : MALLSIM_SOURCE_DIR "/scenarios/specs/reserve_swarm.json";
-  auto loaded = scenarios::LoadSpecFile(spec_path);
-  if (!std::holds_alternative<scenarios::Spec>(loaded)) {
-    std::fprintf(stderr, "runner_bench: cannot load %s\n", spec_path.c_str());
-    return 2;
-  }
-  const scenarios::Spec& spec = std::get<scenarios::Spec>(loaded);
+  CLI::App app{"runner_bench: seeds per second of a spec on one and two threads; prints "
+               "`metric value unit` lines"};
+  std::string spec_path = MALLSIM_SOURCE_DIR "/scenarios/specs/reserve_swarm.json";
+  app.add_option("spec", spec_path, "the spec to run")->capture_default_str();
+  if (std::optional<int> exit_code = cli::ParseArgs(app, argc, argv)) return *exit_code;
+  const std::optional<scenarios::Spec> loaded = cli::LoadOrReport(spec_path);
+  if (!loaded) return 2;
+  const scenarios::Spec& spec = *loaded;
   constexpr size_t kSeeds = 200;
   for (int jobs : {1, 2}) {
     const double start = cli::host::WallSeconds();

@@ -3,7 +3,8 @@
 // exits 129; a run repeated from one seed prints the identical report; explore's shards
 // cover the seed range exactly once and merge reproduces the unsharded summary; a failing
 // report replays identically; check-determinism passes; a run's key-value history exported
-// with --history-out is judged by `lincheck` as the run's own checker judged it.
+// with --history-out is judged by `lincheck` as the run's own checker judged it. The
+// benchmarks answer --help and reject a bad command line with exit 2 before measuring anything.
 
 #include <catch2/catch.hpp>
 
@@ -25,8 +26,8 @@ struct Result {
   std::string out;  // stdout and stderr
 };
 
-Result Mallsim(const std::string& args, bool with_stderr = true) {
-  const std::string cmd = std::string(MALLSIM_BIN) + " " + args + (with_stderr ? " 2>&1" : " 2>/dev/null");
+Result RunBinary(const std::string& binary, const std::string& args, bool with_stderr = true) {
+  const std::string cmd = binary + " " + args + (with_stderr ? " 2>&1" : " 2>/dev/null");
   FILE* p = popen(cmd.c_str(), "r");
   REQUIRE(p != nullptr);
   std::string out;
@@ -34,6 +35,10 @@ Result Mallsim(const std::string& args, bool with_stderr = true) {
   while (fgets(buf.data(), buf.size(), p) != nullptr) out += buf.data();
   const int status = pclose(p);
   return Result{WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
+}
+
+Result Mallsim(const std::string& args, bool with_stderr = true) {
+  return RunBinary(MALLSIM_BIN, args, with_stderr);
 }
 
 const std::string kSpecs = std::string(MALLSIM_SOURCE_DIR) + "/scenarios/specs";
@@ -100,6 +105,29 @@ TEST_CASE("bad flags exit 2 with a clear message") {
   r = Mallsim("run --help");
   CHECK(r.code == 0);
   CHECK(r.out.find("--seed") != std::string::npos);
+}
+
+TEST_CASE("the benchmarks answer --help and exit 2 on a bad command line without running") {
+  for (const char* bench : {REDIS_BENCH_BIN, MALL_BENCH_BIN, RUNNER_BENCH_BIN, DB_BENCH_BIN,
+                            MQ_BENCH_BIN, KERNEL_BENCH_BIN, LIN_BENCH_BIN}) {
+    INFO(bench);
+    Result r = RunBinary(bench, "--help");
+    CHECK(r.code == 0);
+    CHECK(r.out.find("Usage:") != std::string::npos);
+    CHECK(r.out.find("_per_s ") == std::string::npos);  // no figure: nothing was measured
+    r = RunBinary(bench, "--bogus");
+    CHECK(r.code == 2);
+    CHECK(r.out.find("--bogus") != std::string::npos);
+  }
+  Result r = RunBinary(REDIS_BENCH_BIN, "--only=fast");
+  CHECK(r.code == 2);
+  CHECK(r.out.find("fast not in {e2e,exec,model}") != std::string::npos);
+  r = RunBinary(MALL_BENCH_BIN, "/nonexistent/day.json");
+  CHECK(r.code == 2);
+  CHECK(r.out.find("/nonexistent/day.json: cannot open the spec file") != std::string::npos);
+  r = RunBinary(RUNNER_BENCH_BIN, WriteSpec("bench_bad.json", "{\"name\": 3}"));
+  CHECK(r.code == 2);
+  CHECK(r.out.find("bench_bad.json:1: /: missing required key 'workload'") != std::string::npos);
 }
 
 TEST_CASE("a canary checker gives exit 129") {
