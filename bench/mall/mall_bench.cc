@@ -3,7 +3,8 @@
 //   mall.day_cpu_s_per_seed                      CPU seconds per seed of the day with 500 users
 //                                                and 50 SKUs (issue 5's performance point:
 //                                                "well under a second per seed"), seeds
-//                                                1..kDaySeeds on one thread
+//                                                1..kDaySeeds on one thread (each seed's CPU
+//                                                seconds, operations and events on stderr)
 //   mall.day_wall_s_per_seed.jobs2              wall seconds per seed of the same seeds run as
 //                                                a swarm does, on two threads (the CI
 //                                                machine's two cores)
@@ -39,13 +40,21 @@ namespace {
 constexpr size_t kDaySeeds = 6;
 constexpr size_t kSpecSeeds = 20;
 
+// The report of seed `seed`; exit code 2 when the overrides do not resolve.
+scenarios::RunReport RunSeedReport(const scenarios::Spec& spec, uint64_t seed,
+                                   const std::vector<std::string>& overrides) {
+  auto config = scenarios::ResolveRunConfig(spec, seed, overrides);
+  if (!std::holds_alternative<scenarios::RunConfig>(config)) {
+    scenarios::RunReport bad;
+    bad.exit_code = 2;
+    return bad;
+  }
+  return scenarios::RunScenario(std::get<scenarios::RunConfig>(config), scenarios::DefaultRegistry());
+}
+
 bool RunSeed(const scenarios::Spec& spec, uint64_t seed,
              const std::vector<std::string>& overrides) {
-  auto config = scenarios::ResolveRunConfig(spec, seed, overrides);
-  if (!std::holds_alternative<scenarios::RunConfig>(config)) return false;
-  const scenarios::RunReport report =
-      scenarios::RunScenario(std::get<scenarios::RunConfig>(config), scenarios::DefaultRegistry());
-  return report.exit_code == 0;
+  return RunSeedReport(spec, seed, overrides).exit_code == 0;
 }
 
 // Wall seconds to run seeds 1..seeds of `spec` with `overrides` on two threads; clears
@@ -107,8 +116,18 @@ int main(int argc, char** argv) {
 
   // One thread here, so process CPU time is this loop's.
   const std::vector<std::string> day = {"workload.params.users=500", "workload.params.skus=50"};
+  // Each seed's cost goes to stderr: seeds differ by a third or more, with their operations.
   const std::clock_t start = std::clock();
-  for (uint64_t seed = 1; seed <= kDaySeeds; ++seed) all_valid &= RunSeed(spec, seed, day);
+  for (uint64_t seed = 1; seed <= kDaySeeds; ++seed) {
+    const std::clock_t seed_start = std::clock();
+    const scenarios::RunReport r = RunSeedReport(spec, seed, day);
+    all_valid &= r.exit_code == 0;
+    std::fprintf(stderr, "  day seed %llu: %.3f s CPU, %llu operations, %llu events\n",
+                 static_cast<unsigned long long>(seed),
+                 static_cast<double>(std::clock() - seed_start) / CLOCKS_PER_SEC,
+                 static_cast<unsigned long long>(r.operations),
+                 static_cast<unsigned long long>(r.events));
+  }
   const double cpu_s = static_cast<double>(std::clock() - start) / CLOCKS_PER_SEC;
   std::printf("mall.day_cpu_s_per_seed %.3f s\n", cpu_s / kDaySeeds);
 
