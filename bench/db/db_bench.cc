@@ -145,7 +145,8 @@ void BenchModel() {
 }  // namespace
 
 int main(int argc, char** argv) {
-  CLI::App app{"db_bench: the DB model end to end (SimSqlClient -> simulated network -> DbServer) and alone; prints `metric value unit` lines"};
+  CLI::App app{"db_bench: the DB model end to end (SimSqlClient -> simulated network -> DbServer) "
+               "and alone; prints `metric value unit` lines"};
   if (std::optional<int> exit_code = cli::ParseArgs(app, argc, argv)) return *exit_code;
   BenchModel();
   BenchTransactions();

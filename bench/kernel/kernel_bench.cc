@@ -121,7 +121,8 @@ void BenchSpawn() {
 }  // namespace
 
 int main(int argc, char** argv) {
-  CLI::App app{"kernel_bench: the simulation kernel (timers, sleeps, messages, task spawns, queue memory); prints `metric value unit` lines"};
+  CLI::App app{"kernel_bench: the simulation kernel (timers, sleeps, messages, task spawns, queue "
+               "memory); prints `metric value unit` lines"};
   if (std::optional<int> exit_code = cli::ParseArgs(app, argc, argv)) return *exit_code;
   BenchTimers();
   BenchSleeps();

@@ -41,20 +41,16 @@ constexpr size_t kDaySeeds = 6;
 constexpr size_t kSpecSeeds = 20;
 
 // The report of seed `seed`; exit code 2 when the overrides do not resolve.
-scenarios::RunReport RunSeedReport(const scenarios::Spec& spec, uint64_t seed,
-                                   const std::vector<std::string>& overrides) {
+scenarios::RunReport RunSeed(const scenarios::Spec& spec, uint64_t seed,
+                             const std::vector<std::string>& overrides) {
   auto config = scenarios::ResolveRunConfig(spec, seed, overrides);
   if (!std::holds_alternative<scenarios::RunConfig>(config)) {
     scenarios::RunReport bad;
     bad.exit_code = 2;
     return bad;
   }
-  return scenarios::RunScenario(std::get<scenarios::RunConfig>(config), scenarios::DefaultRegistry());
-}
-
-bool RunSeed(const scenarios::Spec& spec, uint64_t seed,
-             const std::vector<std::string>& overrides) {
-  return RunSeedReport(spec, seed, overrides).exit_code == 0;
+  return scenarios::RunScenario(std::get<scenarios::RunConfig>(config),
+                                scenarios::DefaultRegistry());
 }
 
 // Wall seconds to run seeds 1..seeds of `spec` with `overrides` on two threads; clears
@@ -64,7 +60,8 @@ double WallOnTwoJobs(const scenarios::Spec& spec, size_t seeds,
   std::vector<char> valid(seeds, 0);
   const double start = cli::host::WallSeconds();
   cli::host::ParallelFor(
-      seeds, 2, [&](size_t i) { valid[i] = RunSeed(spec, i + 1, overrides) ? 1 : 0; },
+      seeds, 2,
+      [&](size_t i) { valid[i] = RunSeed(spec, i + 1, overrides).exit_code == 0 ? 1 : 0; },
       [](size_t) {}, [] { return false; });
   const double wall_s = cli::host::WallSeconds() - start;
   for (char v : valid) *all_valid &= v != 0;
@@ -120,7 +117,7 @@ int main(int argc, char** argv) {
   const std::clock_t start = std::clock();
   for (uint64_t seed = 1; seed <= kDaySeeds; ++seed) {
     const std::clock_t seed_start = std::clock();
-    const scenarios::RunReport r = RunSeedReport(spec, seed, day);
+    const scenarios::RunReport r = RunSeed(spec, seed, day);
     all_valid &= r.exit_code == 0;
     std::fprintf(stderr, "  day seed %llu: %.3f s CPU, %llu operations, %llu events\n",
                  static_cast<unsigned long long>(seed),

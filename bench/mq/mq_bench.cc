@@ -135,7 +135,8 @@ void BenchModel() {
 }  // namespace
 
 int main(int argc, char** argv) {
-  CLI::App app{"mq_bench: the RabbitMQ model behind the simulated broker node and alone; prints `metric value unit` lines"};
+  CLI::App app{"mq_bench: the RabbitMQ model behind the simulated broker node and alone; prints "
+               "`metric value unit` lines"};
   if (std::optional<int> exit_code = cli::ParseArgs(app, argc, argv)) return *exit_code;
   BenchModel();
   BenchNetwork();

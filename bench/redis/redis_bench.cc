@@ -24,9 +24,9 @@
 #include <chrono>
 #include <ctime>
 #include <cstdio>
+#include <optional>
 #include <string>
 #include <string_view>
-#include <optional>
 #include <vector>
 
 #include <CLI/CLI.hpp>
