@@ -17,6 +17,13 @@
 //                                                20, 60 and 300 buyers (seed 1)
 // CPU and wall time are measured here, in the benchmark, never inside the simulation. Every run
 // must end valid: a benchmark of a broken run would time the wrong thing.
+// Where a day's time goes (callgrind --cache-sim, day seed 1): 1.93G instructions, a flat
+// profile, and an instruction-cache miss rate near 3% (55M first-level misses): each operation
+// runs a long path through many services, models and coroutines, more code than the
+// instruction cache holds, so cutting instructions alone moves the wall figure less than its
+// share (a pooled global allocator cut 5% of the instructions and no measurable time).
+// Profile-guided optimisation trained on four day seeds did not lower it either (2.5% fewer
+// instructions, more instruction-cache misses).
 
 #include <cstdio>
 #include <ctime>
