@@ -12,7 +12,8 @@ void RpcLayer::CallAwaiter::await_suspend(std::coroutine_handle<> h) {
   const Owner owner = s.CurrentOwner();
   const Instant deadline = s.Now() + timeout;
   const uint32_t queue = rpc->QueueFor(timeout);
-  id = rpc->pending_.Insert(Pending{h, owner, this, queue});
+  caller = h;
+  id = rpc->pending_.Insert(Pending{this, owner, queue});
   if (queue == kNoQueue) {
     s.At(deadline, Owner{}, Action{&RpcLayer::TimeoutThunk, rpc, id});
   } else {
@@ -105,9 +106,9 @@ void RpcLayer::Finish(uint64_t id, Result<Box> outcome, bool direct) {
   if (direct) {
     // A reply's delivery running on the caller's incarnation (not paused, or it would have been
     // parked) resumes it here rather than through one more event at the same instant.
-    scheduler_.ResumeHereOrPost(p.h, p.owner);
+    scheduler_.ResumeHereOrPost(p.awaiter->caller, p.owner);
   } else {
-    scheduler_.Resume(p.h, p.owner);
+    scheduler_.Resume(p.awaiter->caller, p.owner);
   }
 }
 

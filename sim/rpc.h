@@ -16,6 +16,7 @@
 #include <cstdint>
 #include <deque>
 #include <functional>
+#include <optional>
 #include <vector>
 
 #include "sim/box.h"
@@ -41,6 +42,7 @@ class RpcLayer {
     Box request;
     Duration timeout;
     uint64_t id = 0;
+    std::coroutine_handle<> caller;  // set by await_suspend
     // Set by Finish before the caller resumes, and read only then. It starts as a box, the
     // type a reply brings, so that storing one does not first destroy an Error.
     Result<Box> outcome = Box{};
@@ -64,12 +66,14 @@ class RpcLayer {
   // Beyond this many timeout values in use at once, a call gets its own timeout event.
   static constexpr size_t kMaxQueues = 16;
 
+  // 24 bytes, 32 in the window's ring: two to a cache line, none straddling two (the caller's
+  // handle waits in its awaiter, which Finish writes anyway).
   struct Pending {
-    std::coroutine_handle<> h;
-    Owner owner;
     CallAwaiter* awaiter;
+    Owner owner;
     uint32_t queue;  // its TimeoutQueue, or kNoQueue
   };
+  static_assert(sizeof(std::optional<Pending>) == 32);
   struct Deadline {
     int64_t at;
     uint64_t id;
