@@ -121,8 +121,8 @@ class Network {
     Instant last_arrival;
     uint32_t in_flight = 0;
   };
-  // One cache line each: a delivery reads its slot long after the send wrote it, so a slot
-  // that straddled two lines (56 bytes unaligned, as most did) cost two misses.
+  // One cache line each: a delivery reads its slot long after the send wrote it, and an
+  // unaligned 56-byte slot straddled two lines in most positions.
   struct alignas(64) Slot {
     Envelope envelope;
     bool used = false;
