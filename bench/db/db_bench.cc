@@ -17,6 +17,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "bench/host.h"
 #include "cli/parse_args.h"
 #include "models/db/db_server.h"
 #include "models/db/mall_catalog.h"
@@ -148,6 +149,7 @@ int main(int argc, char** argv) {
   CLI::App app{"db_bench: the DB model end to end (SimSqlClient -> simulated network -> DbServer) "
                "and alone; prints `metric value unit` lines"};
   if (std::optional<int> exit_code = cli::ParseArgs(app, argc, argv)) return *exit_code;
+  bench::PrintHost();
   BenchModel();
   BenchTransactions();
   return 0;

@@ -13,6 +13,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "bench/host.h"
 #include "cli/parse_args.h"
 #include "sim/world.h"
 
@@ -124,6 +125,7 @@ int main(int argc, char** argv) {
   CLI::App app{"kernel_bench: the simulation kernel (timers, sleeps, messages, task spawns, queue "
                "memory); prints `metric value unit` lines"};
   if (std::optional<int> exit_code = cli::ParseArgs(app, argc, argv)) return *exit_code;
+  bench::PrintHost();
   BenchTimers();
   BenchSleeps();
   BenchMessages();

@@ -21,6 +21,7 @@
 
 #include "bench/lin/shapes.h"
 #include "checkers/lin/checker.h"
+#include "bench/host.h"
 #include "cli/parse_args.h"
 
 namespace {
@@ -131,6 +132,7 @@ int main(int argc, char** argv) {
   app.add_option("--general-seconds", general_seconds_max,
                  "time limit of the forced general search per shape");
   if (std::optional<int> exit_code = cli::ParseArgs(app, argc, argv)) return *exit_code;
+  bench::PrintHost();
   bool good = true;
   for (const bench::lin::Shape& shape : bench::lin::Shapes()) {
     if (!only.empty() && shape.name != only) continue;

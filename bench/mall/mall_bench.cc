@@ -36,6 +36,7 @@
 #include <CLI/CLI.hpp>
 
 #include "cli/commands.h"
+#include "bench/host.h"
 #include "cli/parse_args.h"
 #include "cli/real/host.h"
 #include "scenarios/load.h"
@@ -116,6 +117,7 @@ int main(int argc, char** argv) {
   if (std::optional<int> exit_code = cli::ParseArgs(app, argc, argv)) return *exit_code;
   const std::optional<scenarios::Spec> loaded = cli::LoadOrReport(spec_path);
   if (!loaded) return 2;
+  bench::PrintHost();
   const scenarios::Spec& spec = *loaded;
   bool all_valid = true;
 

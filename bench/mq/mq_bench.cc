@@ -11,6 +11,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "bench/host.h"
 #include "cli/parse_args.h"
 #include "models/mq/broker_model.h"
 #include "models/mq/broker_server.h"
@@ -138,6 +139,7 @@ int main(int argc, char** argv) {
   CLI::App app{"mq_bench: the RabbitMQ model behind the simulated broker node and alone; prints "
                "`metric value unit` lines"};
   if (std::optional<int> exit_code = cli::ParseArgs(app, argc, argv)) return *exit_code;
+  bench::PrintHost();
   BenchModel();
   BenchNetwork();
   return 0;

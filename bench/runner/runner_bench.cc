@@ -9,6 +9,7 @@
 #include <CLI/CLI.hpp>
 
 #include "cli/commands.h"
+#include "bench/host.h"
 #include "cli/parse_args.h"
 #include "cli/real/host.h"
 #include "scenarios/load.h"
@@ -21,6 +22,7 @@ int main(int argc, char** argv) {
   if (std::optional<int> exit_code = cli::ParseArgs(app, argc, argv)) return *exit_code;
   const std::optional<scenarios::Spec> loaded = cli::LoadOrReport(spec_path);
   if (!loaded) return 2;
+  bench::PrintHost();
   const scenarios::Spec& spec = *loaded;
   constexpr size_t kSeeds = 200;
   for (int jobs : {1, 2}) {

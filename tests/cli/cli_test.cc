@@ -115,6 +115,7 @@ TEST_CASE("the benchmarks answer --help and exit 2 on a bad command line without
     CHECK(r.code == 0);
     CHECK(r.out.find("Usage:") != std::string::npos);
     CHECK(r.out.find("_per_s ") == std::string::npos);  // no figure: nothing was measured
+    CHECK(r.out.find("host: ") == std::string::npos);
     r = RunBinary(bench, "--bogus");
     CHECK(r.code == 2);
     CHECK(r.out.find("--bogus") != std::string::npos);
@@ -128,6 +129,18 @@ TEST_CASE("the benchmarks answer --help and exit 2 on a bad command line without
   r = RunBinary(RUNNER_BENCH_BIN, WriteSpec("bench_bad.json", "{\"name\": 3}"));
   CHECK(r.code == 2);
   CHECK(r.out.find("bench_bad.json:1: /: missing required key 'workload'") != std::string::npos);
+}
+
+TEST_CASE("a benchmark names its host on stderr and keeps stdout to metric lines") {
+  Result r = RunBinary(REDIS_BENCH_BIN, "--profile --only=model");
+  REQUIRE(r.code == 0);
+  CHECK(r.out.find("host: ") != std::string::npos);
+  CHECK(r.out.find(" CPUs online, ") != std::string::npos);
+  CHECK(r.out.find("redis.model_commands_per_s ") != std::string::npos);
+  r = RunBinary(REDIS_BENCH_BIN, "--profile --only=model", /*with_stderr=*/false);
+  REQUIRE(r.code == 0);
+  CHECK(r.out.find("host: ") == std::string::npos);
+  CHECK(r.out.rfind("redis.model_commands_per_s ", 0) == 0);
 }
 
 TEST_CASE("a canary checker gives exit 129") {
