@@ -126,10 +126,14 @@ int CmdSuite(const std::string& specs_dir, int seeds, int jobs, const OutputOpti
     cases.push_back(reports::JUnitCase{"suite", row.spec, row.seconds, !row.pass, row.result, row.result});
     rows.push_back(row);
   }
-  std::cout << fmt::format("{:<24} {:<9} {:>6} {:>8}  {}\n", "spec", "kind", "seeds", "seconds", "result");
+  size_t width = 4;  // "spec"; the column fits the longest name
+  for (const Row& r : rows) width = std::max(width, r.spec.size());
+  std::cout << fmt::format("{:<{}} {:<9} {:>6} {:>8}  {}\n", "spec", width, "kind", "seeds", "seconds",
+                           "result");
   bool all = true;
   for (const Row& r : rows) {
-    std::cout << fmt::format("{:<24} {:<9} {:>6} {:>8.2f}  {}\n", r.spec, r.kind, r.seeds, r.seconds, r.result);
+    std::cout << fmt::format("{:<{}} {:<9} {:>6} {:>8.2f}  {}\n", r.spec, width, r.kind, r.seeds, r.seconds,
+                             r.result);
     all &= r.pass;
   }
   std::cout << (all ? "\nsuite passed\n" : "\nsuite FAILED\n");

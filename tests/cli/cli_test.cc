@@ -12,7 +12,9 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 #include <string>
+#include <vector>
 #include <sys/wait.h>
 
 #include <nlohmann/json.hpp>
@@ -141,6 +143,29 @@ TEST_CASE("a benchmark names its host on stderr and keeps stdout to metric lines
   REQUIRE(r.code == 0);
   CHECK(r.out.find("host: ") == std::string::npos);
   CHECK(r.out.rfind("redis.model_commands_per_s ", 0) == 0);
+}
+
+TEST_CASE("the suite's columns line up whatever the length of the spec names") {
+  const std::string dir = TempDir() + "/suite_columns";
+  fs::create_directories(dir);
+  const std::string body =
+      "\", \"workload\": {\"name\": \"reserve\"}, \"phases\": {\"chaos_ms\": 200}, "
+      "\"checkers\": [\"reserve.no_overbooking\"], \"expect\": {\"verdict\": \"valid\"}}";
+  std::ofstream(dir + "/a.json") << "{\"name\": \"a" << body;
+  std::ofstream(dir + "/b.json") << "{\"name\": \"a_spec_name_longer_than_twenty_four" << body;
+  const Result r = Mallsim("--specs " + dir + " --seeds-per-spec 1", false);
+  REQUIRE(r.code == 0);
+  std::vector<size_t> kind_columns;
+  std::istringstream lines(r.out);
+  for (std::string line; std::getline(lines, line);) {
+    const size_t at = line.find(" positive ");
+    if (at != std::string::npos || line.rfind("spec ", 0) == 0) {
+      kind_columns.push_back(at != std::string::npos ? at : line.find(" kind "));
+    }
+  }
+  REQUIRE(kind_columns.size() == 3);  // the header and two rows
+  CHECK(kind_columns[0] == kind_columns[1]);
+  CHECK(kind_columns[1] == kind_columns[2]);
 }
 
 TEST_CASE("a canary checker gives exit 129") {
