@@ -1,9 +1,10 @@
 #pragma once
 // The machine a benchmark runs on, for its stderr: wall and CPU rates move with the host far
-// more than with small code changes (the same redis_bench binary, with the same instruction
-// count under callgrind, measured 0.87-0.91M end-to-end commands per second on one host and
-// 2.1-2.3M on another), so figures from two runs compare only beside their hosts.
-// Linux: read from /proc/cpuinfo; where that is missing, the line says so.
+// more than with small code changes (redis_bench.cc's header gives the figures), so figures
+// from two runs compare only beside their hosts.
+// Linux: read from /proc/cpuinfo; where that is missing, the line says so. The CPU count is
+// sysconf's, as std::thread::hardware_concurrency (cli::host::HardwareJobs) reads it on Linux;
+// cli/real/host is not called here because five of the benchmarks do not link mallsim_cli.
 
 #include <unistd.h>
 
